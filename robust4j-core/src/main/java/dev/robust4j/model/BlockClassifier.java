@@ -1,14 +1,12 @@
 package dev.robust4j.model;
 
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
@@ -78,38 +76,16 @@ public final class BlockClassifier implements DifferentiableClassifier, AutoClos
 
     @Override
     public NDArray predict(NDArray x) {
-        NDManager parent = x.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            x.tempAttach(scope);
-            NDArray logits = forward(scope, x);
-            logits.attach(parent);
-            return logits;
-        }
+        return InputGradients.predict(x, input -> forward(input.getManager(), input));
     }
 
     @Override
     public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
-        NDManager parent = x.getManager();
         synchronized (gradientLock) {
             List<NDArray> frozen = freezeParameters();
-            try (NDManager scope = parent.newSubManager()) {
-                NDArray input = x.duplicate();
-                input.attach(scope);
-                input.setRequiresGradient(true);
-                NDArray logits;
-                NDArray values;
-                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    logits = forward(scope, input);
-                    values = objective.apply(logits, labels);
-                    collector.backward(values.sum());
-                }
-                NDArray gradient = input.getGradient().duplicate();
-                NDArray logitsOut = logits.stopGradient();
-                NDArray valuesOut = values.stopGradient();
-                gradient.attach(parent);
-                logitsOut.attach(parent);
-                valuesOut.attach(parent);
-                return new Evaluation(logitsOut, valuesOut, gradient);
+            try {
+                return InputGradients.evaluate(
+                        x, objective, labels, input -> forward(input.getManager(), input));
             } finally {
                 for (NDArray p : frozen) {
                     p.setRequiresGradient(true);

@@ -1,0 +1,241 @@
+package dev.robust4j.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@link DifferentiableClassifier} over a TorchScript file ({@code .pt}), traced or scripted,
+ * with eval-mode semantics and exact input gradients.
+ *
+ * <p>How it gets both: the module is loaded with DJL's {@code trainParam=true} option (without
+ * it, parameters are inference tensors and backward fails), switched to {@code eval()} once, and
+ * then run through {@code IValueUtils.forward(block, inputs, true)}, which keeps autograd on but,
+ * unlike {@code Block.forward(..., training=true)}, never calls the module's {@code train()}. So a
+ * scripted model keeps its running BatchNorm statistics and disabled Dropout while gradients flow
+ * to the input. Parameters are frozen: backward computes input gradients only.
+ */
+public final class TorchScriptClassifier implements DifferentiableClassifier, AutoCloseable {
+
+    private final Model model;
+    private final PtSymbolBlock block;
+    private final Path file;
+    private final Shape inputShape;
+    private final Bounds bounds;
+    private final int numClasses;
+    private final List<String> classNames;
+
+    private TorchScriptClassifier(Builder b) {
+        this.file = b.file;
+        this.inputShape = b.inputShape;
+        this.bounds = b.bounds;
+        this.classNames = b.classNames;
+        Model m = Model.newInstance(fileStem(b.file), Device.cpu(), "PyTorch");
+        try {
+            m.load(b.file, null, Map.of("trainParam", "true"));
+        } catch (IOException | MalformedModelException | EngineException e) {
+            m.close();
+            throw new IllegalArgumentException(
+                    "cannot load TorchScript model " + b.file + ": " + firstLine(e.getMessage()), e);
+        }
+        this.model = m;
+        this.block = (PtSymbolBlock) m.getBlock();
+        JniUtils.enableInferenceMode(block);
+        block.freezeParameters(true);
+        try {
+            this.numClasses = probeNumClasses();
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        if (!classNames.isEmpty() && classNames.size() != numClasses) {
+            m.close();
+            throw new IllegalArgumentException(
+                    "model " + file + " outputs " + numClasses + " classes but " + classNames.size()
+                            + " class names were given");
+        }
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private int probeNumClasses() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            long[] dims = new long[inputShape.dimension() + 1];
+            dims[0] = 2;
+            System.arraycopy(inputShape.getShape(), 0, dims, 1, inputShape.dimension());
+            NDArray probe = manager.full(new Shape(dims), (bounds.min() + bounds.max()) / 2);
+            NDArray out;
+            try {
+                out = forward(probe, false);
+            } catch (EngineException e) {
+                throw new IllegalArgumentException(
+                        "TorchScript model " + file + " does not accept inputs of shape " + inputShape
+                                + " (per sample): " + firstLine(e.getMessage()), e);
+            }
+            Shape s = out.getShape();
+            if (s.dimension() != 2 || s.get(0) != 2 || s.get(1) < 2) {
+                throw new IllegalArgumentException(
+                        "TorchScript model " + file + " must return logits of shape (N, K) with K >= 2, got "
+                                + s + " for a batch of 2");
+            }
+            return (int) s.get(1);
+        }
+    }
+
+    private NDArray forward(NDArray x, boolean autograd) {
+        NDList out = IValueUtils.forward(block, new NDList(x), autograd);
+        if (out.size() != 1) {
+            throw new IllegalArgumentException(
+                    "TorchScript model " + file + " must return one tensor of logits, got " + out.size());
+        }
+        return out.get(0);
+    }
+
+    @Override
+    public NDArray predict(NDArray x) {
+        return InputGradients.predict(x, input -> forward(input, false));
+    }
+
+    @Override
+    public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
+        return InputGradients.evaluate(x, objective, labels, input -> forward(input, true));
+    }
+
+    @Override
+    public int numClasses() {
+        return numClasses;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    @Override
+    public Bounds bounds() {
+        return bounds;
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public String description() {
+        return "TorchScript " + file.getFileName();
+    }
+
+    /** @return the TorchScript file */
+    public Path file() {
+        return file;
+    }
+
+    /** Releases the native module. */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    private static String fileStem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".pt") ? name.substring(0, name.length() - 3) : name;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Builds a {@link TorchScriptClassifier}: {@code setModelFile} and {@code setInputShape} are required. */
+    public static final class Builder {
+        private Path file;
+        private Shape inputShape;
+        private Bounds bounds = Bounds.UNIT;
+        private List<String> classNames = List.of();
+
+        private Builder() {}
+
+        /**
+         * @param file the TorchScript file, as saved by {@code torch.jit.save}
+         * @return this builder
+         */
+        public Builder setModelFile(Path file) {
+            this.file = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /**
+         * @param shape the shape of one input sample, e.g. {@code 1, 28, 28}
+         * @return this builder
+         */
+        public Builder setInputShape(long... shape) {
+            this.inputShape = new Shape(shape);
+            return this;
+        }
+
+        /**
+         * @param bounds the input bounds; default {@code [0, 1]}
+         * @return this builder
+         */
+        public Builder optBounds(Bounds bounds) {
+            this.bounds = Objects.requireNonNull(bounds, "bounds");
+            return this;
+        }
+
+        /**
+         * @param names the class names, one per output
+         * @return this builder
+         */
+        public Builder optClassNames(List<String> names) {
+            this.classNames = List.copyOf(names);
+            return this;
+        }
+
+        /**
+         * Loads the model.
+         *
+         * @return the classifier
+         * @throws IllegalArgumentException if the file is missing or not TorchScript, or the model
+         *     does not map inputs of the given shape to logits
+         */
+        public TorchScriptClassifier build() {
+            if (file == null) {
+                throw new IllegalArgumentException("model file is required");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
+            }
+            if (inputShape == null || inputShape.dimension() == 0) {
+                throw new IllegalArgumentException("input shape is required, e.g. 1,28,28");
+            }
+            for (long d : inputShape.getShape()) {
+                if (d <= 0) {
+                    throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
+                }
+            }
+            return new TorchScriptClassifier(this);
+        }
+    }
+}
