@@ -50,12 +50,32 @@ public final class Objectives {
         return new Named("cw-margin") {
             @Override
             public NDArray apply(NDArray logits, NDArray labels) {
-                NDArray own = pick(logits, labels);
-                NDArray mask = labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);
-                NDArray others = logits.sub(mask.mul(1e9f)).max(new int[] {1});
-                return others.sub(own).minimum(confidence);
+                return marginOf(logits, labels).minimum(confidence);
             }
         };
+    }
+
+    /**
+     * The margin of the best other class over the labelled class, {@code max_{j != y} z_j - z_y}:
+     * positive exactly when the sample is not classified as {@code y}. Unclamped, so ascending it
+     * keeps pushing past the decision boundary.
+     *
+     * @return the objective
+     */
+    public static Objective margin() {
+        return new Named("margin") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray labels) {
+                return marginOf(logits, labels);
+            }
+        };
+    }
+
+    private static NDArray marginOf(NDArray logits, NDArray labels) {
+        NDArray own = pick(logits, labels);
+        NDArray mask = labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);
+        NDArray others = logits.sub(mask.mul(1e9f)).max(new int[] {1});
+        return others.sub(own);
     }
 
     /**

@@ -1,0 +1,217 @@
+package dev.robust4j.attack;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.model.DifferentiableClassifier;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The template every attack extends. Its final {@code generate} methods validate the model and
+ * the inputs, run the algorithm in a scope of its own, then enforce the contract no algorithm can
+ * skip: each returned row is projected into the budget's ball (if the attack has one) and clipped
+ * to the model's bounds, and success, predictions and perturbation norms are computed from the
+ * model's verdict on exactly the rows returned.
+ */
+public abstract class AbstractEvasionAttack implements EvasionAttack {
+
+    /**
+     * Runs the algorithm.
+     *
+     * @param ctx the validated inputs, model, random generator and query ledger
+     * @return the candidate adversarial batch, same shape as the input, in {@code ctx.manager()}
+     *     or a sub-manager of it
+     */
+    protected abstract NDArray attack(AttackContext ctx);
+
+    /** @return the ball returned adversarials must lie in, or empty for a minimal-norm attack */
+    public abstract Optional<Budget> budget();
+
+    /** @return the seed every random choice of the attack derives from */
+    public abstract long seed();
+
+    @Override
+    public final AttackResult generate(Classifier model, NDArray x, NDArray labels) {
+        return run(model, x, labels, null);
+    }
+
+    @Override
+    public final AttackResult generate(Classifier model, NDArray x, NDArray labels, NDArray targets) {
+        Objects.requireNonNull(targets, "targets");
+        if (!supportsTargeted()) {
+            throw new IllegalArgumentException("attack " + name() + " has no targeted form");
+        }
+        return run(model, x, labels, targets);
+    }
+
+    private AttackResult run(Classifier model, NDArray x, NDArray labels, NDArray targets) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(labels, "labels");
+        if (requiresGradients() && !(model instanceof DifferentiableClassifier)) {
+            throw new IllegalArgumentException(
+                    "attack " + name() + " is white-box and needs input gradients, but "
+                            + model.description() + " only answers predictions; use a black-box attack or a model"
+                            + " with gradients (TorchScript, built-in net)");
+        }
+        Shape shape = checkShape(model, x);
+        int n = (int) shape.get(0);
+        int dim = (int) (shape.size() / n);
+        if (x.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("x must be float32, got " + x.getDataType());
+        }
+        Bounds bounds = model.bounds();
+        float[] xs = x.toFloatArray();
+        for (int i = 0; i < xs.length; i++) {
+            if (!bounds.contains(xs[i], 1e-5f)) {
+                throw new IllegalArgumentException(
+                        "x must lie in the model's bounds " + bounds + ", but feature " + (i % dim) + " of sample "
+                                + (i / dim) + " is " + xs[i]);
+            }
+        }
+        int k = model.numClasses();
+        int[] y = classIndices(labels, n, k, "labels");
+        int[] t = targets == null ? null : classIndices(targets, n, k, "targets");
+        if (t != null) {
+            for (int i = 0; i < n; i++) {
+                if (t[i] == y[i]) {
+                    throw new IllegalArgumentException(
+                            "target of sample " + i + " is its true label " + y[i] + "; a target must differ from the label");
+                }
+            }
+        }
+        budget().ifPresent(b -> b.checkAgainst(bounds, dim));
+
+        long start = System.nanoTime();
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            NDArray xIn = scope.create(xs, shape);
+            NDArray yIn = scope.create(toLongs(y));
+            NDArray tIn = t == null ? null : scope.create(toLongs(t));
+            int[] clean;
+            try (NDArray logits = model.predict(xIn)) {
+                clean = AttackContext.argMax(logits);
+            }
+            AttackContext ctx = new AttackContext(
+                    model, xIn, yIn, tIn, xs, y, t, clean, scope, new SplittableRandom(seed()));
+            NDArray candidate = attack(ctx);
+            if (!candidate.getShape().equals(shape)) {
+                throw new IllegalStateException(
+                        "attack " + name() + " returned shape " + candidate.getShape() + " for input shape " + shape);
+            }
+            float[] adv = candidate.toFloatArray();
+            enforce(adv, xs, dim, bounds);
+            NDArray advArray = scope.create(adv, shape);
+            int[] predicted;
+            try (NDArray logits = model.predict(advArray)) {
+                predicted = AttackContext.argMax(logits);
+            }
+            boolean[] success = new boolean[n];
+            float[] l0 = new float[n];
+            float[] l2 = new float[n];
+            float[] linf = new float[n];
+            float[] delta = new float[dim];
+            for (int i = 0; i < n; i++) {
+                success[i] = t != null ? predicted[i] == t[i] : predicted[i] != y[i];
+                for (int j = 0; j < dim; j++) {
+                    delta[j] = adv[i * dim + j] - xs[i * dim + j];
+                }
+                l0[i] = Norm.L0.measure(delta, 0, dim);
+                l2[i] = Norm.L2.measure(delta, 0, dim);
+                linf[i] = Norm.LINF.measure(delta, 0, dim);
+            }
+            advArray.attach(parent);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new AttackResult(
+                    advArray, success, y, t, clean, predicted, l0, l2, linf, ctx.queries(), seconds);
+        }
+    }
+
+    /** Projects violating rows into the ball, then clips every value to the bounds, in place. */
+    private void enforce(float[] adv, float[] xs, int dim, Bounds bounds) {
+        Optional<Budget> budget = budget();
+        int n = xs.length / dim;
+        float[] delta = new float[dim];
+        for (int i = 0; i < n; i++) {
+            int off = i * dim;
+            if (budget.isPresent()) {
+                Budget b = budget.get();
+                for (int j = 0; j < dim; j++) {
+                    delta[j] = adv[off + j] - xs[off + j];
+                }
+                if (!b.admits(b.norm().measure(delta, 0, dim))) {
+                    b.norm().projectRow(delta, 0, dim, b.eps());
+                    for (int j = 0; j < dim; j++) {
+                        adv[off + j] = xs[off + j] + delta[j];
+                    }
+                }
+            }
+            for (int j = off; j < off + dim; j++) {
+                float v = adv[j];
+                if (Float.isNaN(v)) {
+                    throw new IllegalStateException("attack " + name() + " produced NaN for sample " + i);
+                }
+                adv[j] = Math.max(bounds.min(), Math.min(bounds.max(), v));
+            }
+        }
+    }
+
+    private Shape checkShape(Classifier model, NDArray x) {
+        Shape shape = x.getShape();
+        Shape expected = model.inputShape();
+        boolean ok = shape.dimension() == expected.dimension() + 1 && shape.get(0) > 0;
+        for (int i = 0; ok && i < expected.dimension(); i++) {
+            ok = shape.get(i + 1) == expected.get(i);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "x must have shape (N, " + dims(expected) + ") for " + model.description() + ", got " + shape);
+        }
+        return shape;
+    }
+
+    private static String dims(Shape s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.dimension(); i++) {
+            b.append(i == 0 ? "" : ", ").append(s.get(i));
+        }
+        return b.toString();
+    }
+
+    private static int[] classIndices(NDArray a, int n, int k, String what) {
+        DataType type = a.getDataType();
+        if (!type.isInteger()) {
+            throw new IllegalArgumentException(what + " must be integer class indices, got " + type);
+        }
+        if (a.getShape().dimension() != 1 || a.getShape().get(0) != n) {
+            throw new IllegalArgumentException(what + " must have shape (" + n + "), got " + a.getShape());
+        }
+        int[] out;
+        try (NDArray ints = a.toType(DataType.INT32, true)) {
+            out = ints.toIntArray();
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] < 0 || out[i] >= k) {
+                throw new IllegalArgumentException(
+                        what + "[" + i + "] is " + out[i] + "; expected a class index in [0, " + (k - 1) + "]");
+            }
+        }
+        return out;
+    }
+
+    private static long[] toLongs(int[] v) {
+        return Arrays.stream(v).asLongStream().toArray();
+    }
+
+    @Override
+    public String toString() {
+        return name() + params();
+    }
+}

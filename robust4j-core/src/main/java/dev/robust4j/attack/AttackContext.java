@@ -1,0 +1,202 @@
+package dev.robust4j.attack;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.model.DifferentiableClassifier;
+import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.Objective;
+
+import java.util.SplittableRandom;
+
+/**
+ * What the attack template hands an attack's algorithm: the validated inputs (as NDArrays in the
+ * attack's own scope and as Java arrays), the model, a seeded random generator and a ledger of
+ * per-sample queries. Algorithms call the model through {@link #predict} and {@link #evaluate} so
+ * every query is counted against the samples it was spent on.
+ */
+public final class AttackContext {
+
+    private final Classifier model;
+    private final NDArray x;
+    private final NDArray labels;
+    private final NDArray targets;
+    private final float[] xData;
+    private final int[] labelValues;
+    private final int[] targetValues;
+    private final int[] cleanPredictions;
+    private final NDManager manager;
+    private final SplittableRandom random;
+    private final long[] queries;
+
+    AttackContext(
+            Classifier model,
+            NDArray x,
+            NDArray labels,
+            NDArray targets,
+            float[] xData,
+            int[] labelValues,
+            int[] targetValues,
+            int[] cleanPredictions,
+            NDManager manager,
+            SplittableRandom random) {
+        this.model = model;
+        this.x = x;
+        this.labels = labels;
+        this.targets = targets;
+        this.xData = xData;
+        this.labelValues = labelValues;
+        this.targetValues = targetValues;
+        this.cleanPredictions = cleanPredictions;
+        this.manager = manager;
+        this.random = random;
+        this.queries = new long[labelValues.length];
+    }
+
+    /** @return the model under attack */
+    public Classifier model() {
+        return model;
+    }
+
+    /** @return the model as a differentiable classifier; the template checked it is one */
+    public DifferentiableClassifier differentiable() {
+        return (DifferentiableClassifier) model;
+    }
+
+    /** @return the clean inputs, in {@link #manager()}; do not close */
+    public NDArray x() {
+        return x;
+    }
+
+    /** @return the clean inputs as a Java array, sample after sample; do not modify */
+    public float[] xData() {
+        return xData;
+    }
+
+    /** @return the true labels, int64, in {@link #manager()}; do not close */
+    public NDArray labels() {
+        return labels;
+    }
+
+    /** @return the target labels, int64, or {@code null} when untargeted; do not close */
+    public NDArray targets() {
+        return targets;
+    }
+
+    /** @return true if the attack is targeted */
+    public boolean targeted() {
+        return targets != null;
+    }
+
+    /** @return the labels the attack's objective refers to: targets if targeted, else true labels */
+    public NDArray objectiveLabels() {
+        return targets != null ? targets : labels;
+    }
+
+    /** @return the true labels as Java values */
+    public int[] labelValues() {
+        return labelValues;
+    }
+
+    /** @return the targets as Java values, or {@code null} */
+    public int[] targetValues() {
+        return targetValues;
+    }
+
+    /** @return the model's predictions on the clean inputs */
+    public int[] cleanPredictions() {
+        return cleanPredictions;
+    }
+
+    /** @return the number of samples */
+    public int size() {
+        return labelValues.length;
+    }
+
+    /** @return the number of features per sample */
+    public int sampleSize() {
+        return xData.length / labelValues.length;
+    }
+
+    /** @return the attack's scope; closed by the template after the attack returns */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** @return the generator seeded from the attack's seed */
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /**
+     * Scores a batch of candidates, charging one query to each sample it belongs to.
+     *
+     * @param candidates the candidates, one per entry of {@code samples}
+     * @param samples the original index of each candidate's sample
+     * @return the logits, in the candidates' manager
+     */
+    public NDArray predict(NDArray candidates, int[] samples) {
+        charge(samples);
+        return model.predict(candidates);
+    }
+
+    /**
+     * Evaluates an objective and its input gradient, charging one query per sample.
+     *
+     * @param candidates the candidates, one per entry of {@code samples}
+     * @param objective the objective
+     * @param objectiveLabels the labels the objective refers to, one per candidate
+     * @param samples the original index of each candidate's sample
+     * @return the evaluation, in the candidates' manager
+     */
+    public Evaluation evaluate(NDArray candidates, Objective objective, NDArray objectiveLabels, int[] samples) {
+        charge(samples);
+        return differentiable().evaluate(candidates, objective, objectiveLabels);
+    }
+
+    /**
+     * Decides success from logits: for each candidate, whether its predicted class is not the true
+     * label (untargeted) or is the target (targeted).
+     *
+     * @param logits the logits of the candidates
+     * @param samples the original index of each candidate's sample
+     * @return per candidate, success
+     */
+    public boolean[] isSuccess(NDArray logits, int[] samples) {
+        int[] predicted = argMax(logits);
+        boolean[] out = new boolean[samples.length];
+        for (int i = 0; i < samples.length; i++) {
+            int s = samples[i];
+            out[i] = targetValues != null ? predicted[i] == targetValues[s] : predicted[i] != labelValues[s];
+        }
+        return out;
+    }
+
+    /**
+     * Charges one query to each listed sample.
+     *
+     * @param samples original sample indices
+     */
+    public void charge(int[] samples) {
+        for (int s : samples) {
+            queries[s]++;
+        }
+    }
+
+    long[] queries() {
+        return queries;
+    }
+
+    /**
+     * Returns the arg-max of each row.
+     *
+     * @param logits shape {@code (N, K)}
+     * @return the predicted classes
+     */
+    public static int[] argMax(NDArray logits) {
+        try (NDArray am = logits.argMax(1); NDArray ints = am.toType(DataType.INT32, true)) {
+            return ints.toIntArray();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.robust4j.attack;
+
+import ai.djl.ndarray.NDArray;
+import dev.robust4j.model.Classifier;
+
+import java.util.Map;
+
+/**
+ * An evasion attack: crafts inputs close to given ones that the model misclassifies. One contract
+ * for every attack, so meta-attacks and the robustness test can compose them.
+ *
+ * <p>Attacks are immutable, validated when made, and thread-safe. They never close or modify what
+ * the caller passes in.
+ */
+public interface EvasionAttack {
+
+    /** @return the attack's command-line name, lower-case kebab-case, e.g. {@code pgd} */
+    String name();
+
+    /** @return the attack's parameters by kebab-case name, for reports and JSON */
+    Map<String, Object> params();
+
+    /** @return true if the attack needs a {@link dev.robust4j.model.DifferentiableClassifier} */
+    boolean requiresGradients();
+
+    /** @return true if the attack can aim at given target classes */
+    default boolean supportsTargeted() {
+        return true;
+    }
+
+    /**
+     * Runs the untargeted attack: each adversarial should be classified as anything but its label.
+     *
+     * @param model the model under attack
+     * @param x the inputs, shape {@code (N, inputShape...)}, inside the model's bounds
+     * @param labels the true labels, int64 of shape {@code (N)}
+     * @return the result; its adversarial batch lives in {@code x}'s manager
+     * @throws IllegalArgumentException for inputs that do not fit the model, or a model the attack
+     *     cannot use
+     */
+    AttackResult generate(Classifier model, NDArray x, NDArray labels);
+
+    /**
+     * Runs the targeted attack: each adversarial should be classified as its target.
+     *
+     * @param model the model under attack
+     * @param x the inputs
+     * @param labels the true labels, int64 of shape {@code (N)}
+     * @param targets the target labels, int64 of shape {@code (N)}, each different from its label
+     * @return the result
+     * @throws IllegalArgumentException as for the untargeted form, or if the attack is untargeted
+     *     only
+     */
+    AttackResult generate(Classifier model, NDArray x, NDArray labels, NDArray targets);
+}
