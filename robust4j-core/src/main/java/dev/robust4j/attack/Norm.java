@@ -77,7 +77,7 @@ public enum Norm {
             NDArray theta = cumsum.gather(rhoIndex, 1).sub(eps).div(rho.maximum(1)).maximum(0);
             NDArray projected = d.sign().mul(abs.sub(theta).maximum(0));
             NDArray inside = l1.lte(eps);
-            return NDArrays.where(inside, d, projected).reshape(shape);
+            return NDArrays.where(inside.broadcast(d.getShape()), d, projected).reshape(shape);
         }
 
         @Override
