@@ -1,0 +1,84 @@
+package dev.robust4j.report;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.metric.AttackSummary;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The JSON record of one attack run, the stable format of DESIGN §4 that other tools parse:
+ * {@code attack, params, threat_model, targeted, samples, clean_accuracy, success_rate,
+ * robust_accuracy, perturbation{l0_mean, l2_mean, l2_median, linf_mean, linf_max}, queries_mean,
+ * seconds, samples_per_second, engine{name, version, threads}}. Keys are snake_case; numbers that
+ * are undefined (e.g. a success rate when no sample was classified correctly) are {@code null}.
+ */
+public final class AttackRunJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private AttackRunJson() {}
+
+    /**
+     * Builds the record.
+     *
+     * @param attack the attack that ran
+     * @param targeted whether it ran targeted
+     * @param summary the numbers
+     * @return the JSON object
+     */
+    public static ObjectNode toJson(EvasionAttack attack, boolean targeted, AttackSummary summary) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("attack", attack.name());
+        ObjectNode params = o.putObject("params");
+        for (Map.Entry<String, Object> e : attack.params().entrySet()) {
+            params.putPOJO(e.getKey(), e.getValue());
+        }
+        o.put("threat_model", attack.requiresGradients() ? "white-box" : "black-box");
+        o.put("targeted", targeted);
+        o.put("samples", summary.samples());
+        number(o, "clean_accuracy", summary.cleanAccuracy());
+        number(o, "success_rate", summary.successRate());
+        number(o, "robust_accuracy", summary.robustAccuracy());
+        ObjectNode p = o.putObject("perturbation");
+        number(p, "l0_mean", summary.l0Mean());
+        number(p, "l2_mean", summary.l2Mean());
+        number(p, "l2_median", summary.l2Median());
+        number(p, "linf_mean", summary.linfMean());
+        number(p, "linf_max", summary.linfMax());
+        number(o, "queries_mean", summary.queriesMean());
+        number(o, "seconds", summary.seconds());
+        number(o, "samples_per_second", summary.samplesPerSecond());
+        ObjectNode engine = o.putObject("engine");
+        engine.put("name", "PyTorch");
+        engine.put("version", Engine.getEngine("PyTorch").getVersion());
+        engine.put("threads", JniUtils.getNumThreads());
+        return o;
+    }
+
+    /**
+     * Writes JSON to a file atomically: a temporary file in the same directory, then a move.
+     *
+     * @param json the JSON value
+     * @param file the destination
+     * @throws IOException if writing fails; the destination is then untouched
+     */
+    public static void write(ObjectNode json, Path file) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(json);
+        AtomicFiles.write(file, bytes);
+    }
+
+    private static void number(ObjectNode o, String key, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            o.putNull(key);
+        } else {
+            o.put(key, value);
+        }
+    }
+}
