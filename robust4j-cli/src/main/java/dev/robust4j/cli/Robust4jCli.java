@@ -1,5 +1,8 @@
 package dev.robust4j.cli;
 
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,9 +10,16 @@ import picocli.CommandLine.Command;
 @Command(
         name = "robust4j",
         mixinStandardHelpOptions = true,
-        version = "robust4j 0.1.0-SNAPSHOT",
-        description = "Attack, defend and test machine-learning classifiers.")
+        versionProvider = Versions.class,
+        description = "Attack, defend and test machine-learning classifiers.",
+        subcommands = {DemoCommand.class, TrainCommand.class, AttackCommand.class},
+        footer = {"", "Exit codes: 0 done; 1 the robustness target was not met; 2 bad usage or bad input."})
 public final class Robust4jCli implements Runnable {
+
+    /** Exit code for bad usage or bad input (DESIGN §4). */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for an internal error: a bug in robust4j. */
+    public static final int EXIT_INTERNAL = 70;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -19,11 +29,58 @@ public final class Robust4jCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Robust4jCli()).execute(args));
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * Makes the command line with robust4j's error handling: bad input prints one line to stderr
+     * and exits 2; no stack trace unless {@code ROBUST4J_DEBUG} is set.
+     *
+     * @return the command line, ready to {@code execute}
+     */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new Robust4jCli());
+        cli.setExecutionExceptionHandler(Robust4jCli::handle);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("robust4j: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return EXIT_BAD_INPUT;
+        });
+        return cli;
+    }
+
+    private static int handle(Exception ex, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = System.getenv("ROBUST4J_DEBUG") != null;
+        int code;
+        if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException
+                || ex instanceof java.io.IOException) {
+            err.println("robust4j: " + oneLine(ex.getMessage()));
+            code = EXIT_BAD_INPUT;
+        } else {
+            err.println("robust4j: internal error: " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage())
+                    + " (set ROBUST4J_DEBUG=1 for the stack trace, and please report it)");
+            code = EXIT_INTERNAL;
+        }
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -14,11 +14,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Writes files whole or not at all: into a temporary file beside the target, then moved into place. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     /** Writes the body of a file. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
+        /**
+         * @param out where the content goes
+         * @throws IOException if writing fails
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -31,7 +35,7 @@ final class AtomicFiles {
      *
      * @throws UncheckedIOException naming the target if writing fails
      */
-    static void write(Path target, Body body) {
+    public static void write(Path target, Body body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         // Not Files.createTempFile: it makes the file owner-only (0600); this honours the umask.

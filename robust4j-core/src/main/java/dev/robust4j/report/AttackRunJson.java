@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.metric.AttackSummary;
 
 import java.io.IOException;
@@ -67,11 +68,12 @@ public final class AttackRunJson {
      *
      * @param json the JSON value
      * @param file the destination
-     * @throws IOException if writing fails; the destination is then untouched
+     * @throws IOException if the JSON cannot be rendered
+     * @throws java.io.UncheckedIOException naming the file if writing fails; the destination is then untouched
      */
     public static void write(ObjectNode json, Path file) throws IOException {
         byte[] bytes = MAPPER.writeValueAsBytes(json);
-        AtomicFiles.write(file, bytes);
+        AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     private static void number(ObjectNode o, String key, double value) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.testing.Fixtures;
-import dev.robust4j.testing.SimpleNpy;
+import dev.robust4j.data.Npy;
 
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttackContractTest {
 
-    private static final float[] X = SimpleNpy.floats(Fixtures.path("torchscript/x.npy"));
-    private static final long[] Y = SimpleNpy.longs(Fixtures.path("torchscript/y.npy"));
+    private static final float[] X = Npy.read(Fixtures.path("torchscript/x.npy")).floats();
+    private static final long[] Y = Npy.read(Fixtures.path("torchscript/y.npy")).longs();
     private static final int N = 48;
     private static final int D = 784;
     private static TorchScriptClassifier model;

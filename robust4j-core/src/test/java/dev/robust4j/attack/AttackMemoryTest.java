@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.testing.Fixtures;
-import dev.robust4j.testing.SimpleNpy;
+import dev.robust4j.data.Npy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +25,8 @@ class AttackMemoryTest {
     @Test
     void twoThousandStepPgdDoesNotGrowResidentMemory() throws IOException {
         Assumptions.assumeTrue(Files.isReadable(STATUS), "resident memory is read from /proc/self/status (Linux only)");
-        float[] xs = Arrays.copyOf(SimpleNpy.floats(Fixtures.path("torchscript/x.npy")), 16 * 784);
-        long[] ys = Arrays.copyOf(SimpleNpy.longs(Fixtures.path("torchscript/y.npy")), 16);
+        float[] xs = Arrays.copyOf(Npy.read(Fixtures.path("torchscript/x.npy")).floats(), 16 * 784);
+        long[] ys = Arrays.copyOf(Npy.read(Fixtures.path("torchscript/y.npy")).longs(), 16);
         try (TorchScriptClassifier model = TorchScriptClassifier.builder()
                         .setModelFile(Fixtures.path("torchscript/cnn_traced.pt"))
                         .setInputShape(1, 28, 28).build();

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.testing.Fixtures;
-import dev.robust4j.testing.SimpleNpy;
+import dev.robust4j.data.Npy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class TorchScriptClassifierTest {
 
-    private static final float[] X = SimpleNpy.floats(Fixtures.path("torchscript/x.npy"));
-    private static final long[] Y = SimpleNpy.longs(Fixtures.path("torchscript/y.npy"));
+    private static final float[] X = Npy.read(Fixtures.path("torchscript/x.npy")).floats();
+    private static final long[] Y = Npy.read(Fixtures.path("torchscript/y.npy")).longs();
     private static final int N = Y.length;
 
     private static TorchScriptClassifier load(String name) {
@@ -37,7 +37,7 @@ class TorchScriptClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"cnn_traced.pt", "cnn_scripted.pt"})
     void logitsEqualPyTorchEvalMode(String name) {
-        float[] expected = SimpleNpy.floats(Fixtures.path("torchscript/logits.npy"));
+        float[] expected = Npy.read(Fixtures.path("torchscript/logits.npy")).floats();
         try (TorchScriptClassifier model = load(name);
                 NDManager m = NDManager.newBaseManager()) {
             assertThat(model.numClasses()).isEqualTo(10);
@@ -49,9 +49,9 @@ class TorchScriptClassifierTest {
     @ParameterizedTest
     @ValueSource(strings = {"cnn_traced.pt", "cnn_scripted.pt"})
     void inputGradientsEqualPyTorchEvalMode(String name) {
-        float[] expectedLogits = SimpleNpy.floats(Fixtures.path("torchscript/logits.npy"));
-        float[] expectedCe = SimpleNpy.floats(Fixtures.path("torchscript/grad_ce.npy"));
-        float[] expectedLogit = SimpleNpy.floats(Fixtures.path("torchscript/grad_logit.npy"));
+        float[] expectedLogits = Npy.read(Fixtures.path("torchscript/logits.npy")).floats();
+        float[] expectedCe = Npy.read(Fixtures.path("torchscript/grad_ce.npy")).floats();
+        float[] expectedLogit = Npy.read(Fixtures.path("torchscript/grad_logit.npy")).floats();
         try (TorchScriptClassifier model = load(name);
                 NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(X, new Shape(N, 1, 28, 28));

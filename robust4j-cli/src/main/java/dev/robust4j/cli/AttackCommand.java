@@ -1,0 +1,100 @@
+package dev.robust4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.robust4j.Robust4j;
+import dev.robust4j.attack.AttackResult;
+import dev.robust4j.attack.AttackRunner;
+import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.data.Dataset;
+import dev.robust4j.data.Split;
+import dev.robust4j.metric.AttackSummary;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.report.AttackRunJson;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code robust4j attack}: run one attack on a model and data, print and save the result. */
+@Command(
+        name = "attack",
+        mixinStandardHelpOptions = true,
+        description = "Attack a model on data with one attack; print a summary line, optionally write JSON and"
+                + " the adversarial batch.")
+final class AttackCommand implements Callable<Integer> {
+
+    @Mixin ModelOptions modelOptions;
+
+    @Mixin DataOptions dataOptions;
+
+    @Option(names = "--attack", required = true, paramLabel = "NAME",
+            description = "The attack: ${COMPLETION-CANDIDATES}.", completionCandidates = AttackNames.class)
+    String attackName;
+
+    @Option(names = "--param", paramLabel = "k=v",
+            description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "128",
+            description = "Samples per attack call (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--target", paramLabel = "next|random|T.npy",
+            description = "Make the attack targeted: next = (y + 1) mod K, random = a seeded random other class,"
+                    + " or a .npy file of target labels.")
+    String target;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result record as JSON.")
+    Path json;
+
+    @Option(names = "--save-adversarial", paramLabel = "FILE.npy",
+            description = "Write the adversarial batch as float32 NPY, one row per input sample in input order.")
+    Path saveAdversarial;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+        }
+        Map<String, String> p = new LinkedHashMap<>(params);
+        p.putIfAbsent("seed", Long.toString(seed));
+        EvasionAttack attack = Robust4j.attack(attackName, p);
+        Dataset data = dataOptions.load(Split.TEST);
+        try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
+            Classifier model = loaded.model();
+            Dataset input = ModelOptions.fit(data, model);
+            int[] targets = target == null ? null : Targets.parse(target, input, model.numClasses(), seed);
+            AttackResult result;
+            try (NDManager manager = NDManager.newBaseManager();
+                    ProgressReporter progress = ProgressReporter.start(attack.name(), input.size(), "samples")) {
+                result = AttackRunner.run(attack, model, input, targets, batchSize, manager, progress::stepTo);
+                if (saveAdversarial != null) {
+                    Robust4j.saveNpy(saveAdversarial, result.adversarial());
+                }
+            }
+            AttackSummary summary = AttackSummary.of(result);
+            if (json != null) {
+                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary), json);
+            }
+            System.out.println(Summaries.line(attack, targets != null, summary));
+        }
+        return 0;
+    }
+
+    /** Completion candidates: every attack name. */
+    static final class AttackNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return dev.robust4j.attack.AttackRegistry.names().iterator();
+        }
+    }
+}

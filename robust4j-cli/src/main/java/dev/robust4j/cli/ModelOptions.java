@@ -1,0 +1,87 @@
+package dev.robust4j.cli;
+
+import dev.robust4j.Robust4j;
+import dev.robust4j.data.Dataset;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Classifier;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import picocli.CommandLine.Option;
+
+/** The options that name a model: a TorchScript file or a directory {@code train} wrote. */
+final class ModelOptions {
+
+    @Option(names = "--model", required = true, paramLabel = "M",
+            description = "A TorchScript file (.pt) or a model directory written by 'robust4j train'.")
+    Path model;
+
+    @Option(names = "--input-shape", paramLabel = "C,H,W",
+            description = "Per-sample input shape of a TorchScript model (default: the data's sample shape).")
+    String inputShape;
+
+    @Option(names = "--bounds", paramLabel = "MIN,MAX",
+            description = "Input bounds of a TorchScript model (default: 0,1).")
+    String bounds;
+
+    /** A loaded model that releases its native memory on close. */
+    record Loaded(Classifier model) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (model instanceof AutoCloseable) {
+                ((AutoCloseable) model).close();
+            }
+        }
+    }
+
+    Loaded load(Dataset data) {
+        long[] shape = inputShape == null ? data.sampleShape() : parseShape(inputShape);
+        Bounds b = bounds == null ? null : parseBounds(bounds);
+        return new Loaded(Robust4j.loadModel(model, shape, b));
+    }
+
+    /** Views the data with the model's input shape when the sizes agree. */
+    static Dataset fit(Dataset data, Classifier model) {
+        long[] want = model.inputShape().getShape();
+        if (Arrays.equals(want, data.sampleShape())) {
+            return data;
+        }
+        try {
+            return data.reshape(want);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "data samples of shape " + Arrays.toString(data.sampleShape()) + " do not fit the model's input shape "
+                            + model.inputShape());
+        }
+    }
+
+    static long[] parseShape(String text) {
+        String[] parts = text.split(",");
+        long[] out = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Long.parseLong(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = -1;
+            }
+            if (out[i] <= 0) {
+                throw new IllegalArgumentException(
+                        "--input-shape must be positive integers separated by commas, e.g. 1,28,28; got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    static Bounds parseBounds(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length == 2) {
+                return new Bounds(Float.parseFloat(parts[0].trim()), Float.parseFloat(parts[1].trim()));
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("--bounds must be MIN,MAX with MIN < MAX, e.g. 0,1; got '" + text + "'");
+    }
+}

@@ -1,0 +1,125 @@
+package dev.robust4j;
+
+import ai.djl.ndarray.NDArray;
+import dev.robust4j.attack.AttackRegistry;
+import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.data.DataReaders;
+import dev.robust4j.data.Dataset;
+import dev.robust4j.data.Npy;
+import dev.robust4j.data.Split;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.model.TorchScriptClassifier;
+import dev.robust4j.nn.ModelDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The front door: load data and models by name or path, and make attacks by name, the way the
+ * command line does.
+ *
+ * <pre>{@code
+ * Dataset test = Robust4j.loadData("sample", null, Split.TEST).limit(200);
+ * try (NDManager manager = NDManager.newBaseManager()) {
+ *     Classifier model = Robust4j.loadModel(Path.of("cnn.pt"), test.sampleShape(), null);
+ *     EvasionAttack pgd = Attacks.pgd(0.1f).steps(40);
+ *     AttackResult result = AttackRunner.run(pgd, model, test, null, 100, manager, null);
+ *     System.out.println(AttackSummary.of(result).successRate());
+ * }
+ * }</pre>
+ */
+public final class Robust4j {
+
+    private Robust4j() {}
+
+    /**
+     * Loads a dataset: a known name ({@code sample}, {@code fashion-mnist}) or a file or folder
+     * (see {@link DataReaders}).
+     *
+     * @param nameOrPath the dataset's name or path
+     * @param labels a separate labels file, or {@code null}
+     * @param split for a known dataset, which split
+     * @return the dataset
+     */
+    public static Dataset loadData(String nameOrPath, Path labels, Split split) {
+        return DataReaders.load(nameOrPath, labels, split);
+    }
+
+    /**
+     * Reads a file of class labels ({@code .npy} or IDX).
+     *
+     * @param file the file
+     * @return the labels
+     */
+    public static int[] loadLabels(Path file) {
+        return DataReaders.readLabels(file);
+    }
+
+    /**
+     * Loads a model: a TorchScript file ({@code .pt}) or a directory written by
+     * {@link ModelDirectory#save}. A directory knows its own input shape and bounds; a TorchScript
+     * file needs them.
+     *
+     * @param path the file or directory
+     * @param inputShape the per-sample input shape, for TorchScript files
+     * @param bounds the input bounds for TorchScript files, or {@code null} for {@code [0, 1]}
+     * @return the model; close it if it is {@link AutoCloseable}
+     * @throws IllegalArgumentException if the path is not a model robust4j can load
+     */
+    public static Classifier loadModel(Path path, long[] inputShape, Bounds bounds) {
+        if (Files.isDirectory(path)) {
+            if (!ModelDirectory.isModelDirectory(path)) {
+                throw new IllegalArgumentException(
+                        "model directory " + path + " has no robust4j-model.json; expected a directory written by"
+                                + " 'robust4j train' or a TorchScript .pt file");
+            }
+            try {
+                return ModelDirectory.load(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read model directory " + path + ": " + e.getMessage(), e);
+            }
+        }
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("model " + path + " does not exist");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".onnx")) {
+            throw new IllegalArgumentException(
+                    "model " + path + ": ONNX models are not supported by this version; use a TorchScript .pt file");
+        }
+        if (inputShape == null) {
+            throw new IllegalArgumentException("a TorchScript model needs its per-sample input shape, e.g. 1,28,28");
+        }
+        return TorchScriptClassifier.builder()
+                .setModelFile(path)
+                .setInputShape(inputShape)
+                .optBounds(bounds == null ? Bounds.UNIT : bounds)
+                .build();
+    }
+
+    /**
+     * Makes an attack by its command-line name and kebab-case parameters.
+     *
+     * @param name e.g. {@code pgd}
+     * @param params e.g. {@code eps=0.1, steps=40}
+     * @return the attack
+     */
+    public static EvasionAttack attack(String name, Map<String, String> params) {
+        return AttackRegistry.create(name, params);
+    }
+
+    /**
+     * Writes an array as float32 NPY, atomically.
+     *
+     * @param file the destination
+     * @param array the array
+     */
+    public static void saveNpy(Path file, NDArray array) {
+        Npy.writeFloat32(file, array.toFloatArray(), array.getShape().getShape());
+    }
+}
