@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -27,6 +29,8 @@ import picocli.CommandLine.Option;
         description = "Attack a model on data with one attack; print a summary line, optionally write JSON and"
                 + " the adversarial batch.")
 final class AttackCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
 
     @Mixin ModelOptions modelOptions;
 
@@ -76,7 +80,7 @@ final class AttackCommand implements Callable<Integer> {
             AttackResult result;
             try (NDManager manager = NDManager.newBaseManager();
                     ProgressReporter progress = ProgressReporter.start(attack.name(), input.size(), "samples")) {
-                result = AttackRunner.run(attack, model, input, targets, batchSize, manager, progress::stepTo);
+                result = AttackRunner.run(attack, model, input, targets, batchSize, manager, (done, total) -> progress.stepTo(done));
                 if (saveAdversarial != null) {
                     Robust4j.saveNpy(saveAdversarial, result.adversarial());
                 }
@@ -85,7 +89,7 @@ final class AttackCommand implements Callable<Integer> {
             if (json != null) {
                 AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary), json);
             }
-            System.out.println(Summaries.line(attack, targets != null, summary));
+            out().println(Summaries.line(attack, targets != null, summary));
         }
         return 0;
     }
@@ -96,5 +100,9 @@ final class AttackCommand implements Callable<Integer> {
         public java.util.Iterator<String> iterator() {
             return dev.robust4j.attack.AttackRegistry.names().iterator();
         }
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

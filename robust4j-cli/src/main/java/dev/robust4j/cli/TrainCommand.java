@@ -1,0 +1,119 @@
+package dev.robust4j.cli;
+
+import dev.robust4j.data.Dataset;
+import dev.robust4j.data.KnownDatasets;
+import dev.robust4j.data.Split;
+import dev.robust4j.metric.Accuracy;
+import dev.robust4j.nn.NetworkSpec;
+import dev.robust4j.nn.TrainedModel;
+import dev.robust4j.nn.Trainer;
+import dev.robust4j.nn.TrainingConfig;
+import dev.robust4j.nn.TrainingListener;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code robust4j train}: train a built-in network and save it as a model directory. */
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train a built-in network (mlp, cnn, resnet) on data and save it as a model directory.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin DataOptions dataOptions;
+
+    @Option(names = "--arch", required = true, paramLabel = "cnn|mlp|resnet", description = "The architecture.")
+    String arch;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "relu|brelu:T",
+            description = "Activation of every layer: relu, or bounded ReLU min(max(x, 0), T) (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--defence", paramLabel = "SPEC",
+            description = "A training-time defence, name[:k=v,...]; repeatable.")
+    List<String> defences = new ArrayList<>();
+
+    @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "64", paramLabel = "B",
+            description = "Samples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "adam|sgd",
+            description = "The optimiser (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.001 for adam, 0.01 for sgd).")
+    Float learningRate;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, paramLabel = "M", description = "The model directory to write.")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!defences.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "unknown defence '" + defences.get(0) + "': this version has no training-time defences yet");
+        }
+        TrainingConfig.Builder config = TrainingConfig.builder()
+                .optEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optOptimiser(TrainingConfig.Optimiser.parse(optimizer))
+                .optSeed(seed);
+        if (learningRate != null) {
+            config.optLearningRate(learningRate);
+        }
+        TrainingConfig cfg = config.build();
+        Dataset train = dataOptions.load(Split.TRAIN);
+        if (!train.hasLabels()) {
+            throw new IllegalArgumentException(train.source() + " has no labels; training needs labels");
+        }
+        NetworkSpec spec = NetworkSpec.of(arch, activation, train.sampleShape(), train.numClasses());
+        int batches = (train.size() + batchSize - 1) / batchSize;
+        TrainedModel model;
+        try (ProgressReporter progress = ProgressReporter.start("train " + arch, (long) batches * epochs, "batches")) {
+            model = Trainer.train(train, spec, cfg, new TrainingListener() {
+                @Override
+                public void onBatch(BatchProgress p) {
+                    progress.stepTo((long) p.epoch() * p.batches() + p.batch() + 1);
+                    progress.message(String.format(Locale.ROOT, "epoch %d/%d loss %.3f", p.epoch() + 1, p.epochs(), p.loss()));
+                }
+            });
+        }
+        try (model) {
+            model.save(out);
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                    "trained %s (%s) on %s: %d samples, %d epochs, %.1f s, train accuracy %.3f",
+                    spec.architecture().id(), spec.activation(), train.source(), train.size(), epochs,
+                    model.training().history().seconds(), model.training().history().finalAccuracy()));
+            String name = dataOptions.data;
+            if (KnownDatasets.isKnown(name)) {
+                Dataset test = KnownDatasets.load(name, Split.TEST);
+                double acc = Accuracy.of(model.classifier(), test, 256);
+                line.append(String.format(Locale.ROOT, ", test accuracy %.3f on %d samples", acc, test.size()));
+            }
+            line.append("; saved to ").append(out);
+            out().println(line);
+        }
+        return 0;
+    }
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+}
