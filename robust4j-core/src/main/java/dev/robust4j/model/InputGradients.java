@@ -3,6 +3,7 @@ package dev.robust4j.model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 
 import java.util.function.UnaryOperator;
@@ -72,11 +73,17 @@ final class InputGradients {
      */
     static NDArray predict(NDArray x, UnaryOperator<NDArray> forward) {
         NDManager parent = x.getManager();
+        // PyTorch's grad mode is per thread and on by default: switch it off so a prediction on a
+        // worker thread records no autograd graph.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager scope = parent.newSubManager()) {
             x.tempAttach(scope);
             NDArray out = forward.apply(x);
             out.attach(parent);
             return out;
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
     }
 }

@@ -1,0 +1,47 @@
+package dev.robust4j.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.robust4j.data.Dataset;
+import dev.robust4j.data.KnownDatasets;
+import dev.robust4j.data.Split;
+import dev.robust4j.metric.Accuracy;
+
+import java.nio.file.Files;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The small CNN's promised accuracy on real data: at least 85% on the bundled slice (trained in
+ * well under a minute) and at least 90% on the full Fashion-MNIST.
+ */
+class FashionMnistAccuracyTest {
+
+    @Test
+    void smallCnnReaches85PercentOnTheBundledSample() {
+        Dataset train = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TRAIN);
+        Dataset test = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TEST);
+        NetworkSpec spec = NetworkSpec.of("cnn", "relu", train.sampleShape(), 10);
+        TrainingConfig config = TrainingConfig.builder().optEpochs(3).optSeed(0).build();
+        try (TrainedModel model = Trainer.train(train, spec, config, TrainingListener.NONE)) {
+            assertThat(Accuracy.of(model.classifier(), test, 500)).isGreaterThanOrEqualTo(0.85);
+            assertThat(model.training().history().seconds()).as("training seconds").isLessThan(60);
+        }
+    }
+
+    @Test
+    void smallCnnReaches90PercentOnFullFashionMnist() {
+        boolean present = Files.isDirectory(KnownDatasets.SYSTEM_FASHION_MNIST)
+                || System.getenv(KnownDatasets.DATA_ENV) != null;
+        Assumptions.assumeTrue(present,
+                "full Fashion-MNIST not installed: apt-get install dataset-fashion-mnist (.ci/run does it when it can)");
+        Dataset train = KnownDatasets.load(KnownDatasets.FASHION_MNIST, Split.TRAIN);
+        Dataset test = KnownDatasets.load(KnownDatasets.FASHION_MNIST, Split.TEST);
+        NetworkSpec spec = NetworkSpec.of("cnn", "relu", train.sampleShape(), 10);
+        TrainingConfig config = TrainingConfig.builder().optEpochs(3).optSeed(0).build();
+        try (TrainedModel model = Trainer.train(train, spec, config, TrainingListener.NONE)) {
+            assertThat(Accuracy.of(model.classifier(), test, 500)).isGreaterThanOrEqualTo(0.90);
+        }
+    }
+}
