@@ -184,6 +184,16 @@ public final class AttackContext {
         }
     }
 
+    /**
+     * Returns the queries charged to one sample so far, for attacks with a per-sample query budget.
+     *
+     * @param sample the original sample index
+     * @return the model evaluations spent on it
+     */
+    public long queriesUsed(int sample) {
+        return queries[sample];
+    }
+
     long[] queries() {
         return queries;
     }
