@@ -40,33 +40,34 @@ public final class TrainingDefences {
      * @throws IllegalArgumentException for unknown names or parameters and bad values
      */
     public static BatchTransform create(DefenceSpec spec, Bounds bounds) {
-        Map<String, String> p = new LinkedHashMap<>(spec.params());
+        DefenceParams p = new DefenceParams(spec);
         switch (spec.name()) {
             case "label-smoothing": {
-                float max = number(spec, p, "max-value", 0.9f);
-                noneLeft(spec, p);
+                float max = p.number("max-value", 0.9f);
+                p.done();
                 return new LabelSmoothing(max);
             }
             case "gaussian-augmentation": {
-                float sigma = number(spec, p, "sigma", 0.1f);
-                float ratio = number(spec, p, "ratio", 1f);
-                noneLeft(spec, p);
+                float sigma = p.number("sigma", 0.1f);
+                float ratio = p.number("ratio", 1f);
+                p.done();
                 return new GaussianAugmentation(sigma, ratio, bounds);
             }
             case "adversarial-training": {
-                float ratio = number(spec, p, "ratio", 1f);
-                String preset = p.remove("preset");
+                float ratio = p.number("ratio", 1f);
+                String preset = p.take("preset");
                 if (preset != null) {
                     return preset(spec, preset, p, ratio);
                 }
-                String names = p.remove("attack");
+                String names = p.take("attack");
                 if (names == null) {
                     throw new IllegalArgumentException(
                             "defence " + spec + " needs attack=NAME (e.g. attack=pgd) or preset=madry|fast");
                 }
+                Map<String, String> attackParams = p.takeRest();
                 List<EvasionAttack> attacks = new ArrayList<>();
                 for (String name : names.split("\\|")) {
-                    attacks.add(AttackRegistry.create(name.trim(), p));
+                    attacks.add(AttackRegistry.create(name.trim(), attackParams));
                 }
                 return new AdversarialTraining(attacks, ratio, List.of());
             }
@@ -76,23 +77,20 @@ public final class TrainingDefences {
         }
     }
 
-    private static BatchTransform preset(DefenceSpec spec, String preset, Map<String, String> p, float ratio) {
+    private static BatchTransform preset(DefenceSpec spec, String preset, DefenceParams p, float ratio) {
         switch (preset) {
             case "madry": {
                 Map<String, String> q = new LinkedHashMap<>();
-                q.put("eps", p.getOrDefault("eps", "0.1"));
-                q.put("steps", p.getOrDefault("steps", "7"));
-                q.put("step-size", p.getOrDefault("step-size", "0.02"));
+                q.put("eps", orDefault(p.take("eps"), "0.1"));
+                q.put("steps", orDefault(p.take("steps"), "7"));
+                q.put("step-size", orDefault(p.take("step-size"), "0.02"));
                 q.put("early-stop", "false");
-                p.remove("eps");
-                p.remove("steps");
-                p.remove("step-size");
-                noneLeft(spec, p);
+                p.done();
                 return new AdversarialTraining(List.of(AttackRegistry.create("pgd", q)), ratio, List.of());
             }
             case "fast": {
-                float eps = number(spec, p, "eps", 0.1f);
-                noneLeft(spec, p);
+                float eps = p.number("eps", 0.1f);
+                p.done();
                 AdversarialTraining fast = AdversarialTraining.fast(eps);
                 return new AdversarialTraining(fast.attacks(), ratio, List.of());
             }
@@ -101,25 +99,7 @@ public final class TrainingDefences {
         }
     }
 
-    private static float number(DefenceSpec spec, Map<String, String> p, String key, float fallback) {
-        String v = p.remove(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            float f = Float.parseFloat(v);
-            if (Float.isFinite(f)) {
-                return f;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw new IllegalArgumentException("defence " + spec.name() + ": " + key + " must be a number, got '" + v + "'");
-    }
-
-    private static void noneLeft(DefenceSpec spec, Map<String, String> left) {
-        for (String key : left.keySet()) {
-            throw new IllegalArgumentException("unknown parameter '" + key + "' for defence " + spec.name());
-        }
+    private static String orDefault(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 }
