@@ -12,6 +12,8 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.report.AttackRunJson;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,6 +46,12 @@ final class AttackCommand implements Callable<Integer> {
             description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40.")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--defence", paramLabel = "SPEC",
+            description = "A run-time defence around the model, name[:k=v,...]; repeatable, applied in order: "
+                    + "feature-squeezing:bit-depth=1, median-smoothing:window=2, spatial-smoothing:window=3, "
+                    + "jpeg-compression:quality=75, gaussian-noise:sigma=0.1, ensemble:members=a.pt|b,vote=mean.")
+    List<String> defences = new ArrayList<>();
+
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "128",
             description = "Samples per attack call (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -74,7 +82,7 @@ final class AttackCommand implements Callable<Integer> {
         EvasionAttack attack = Robust4j.attack(attackName, p);
         Dataset data = dataOptions.load(Split.TEST);
         try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
-            Classifier model = loaded.model();
+            Classifier model = Defences.wrap(loaded.model(), defences, modelOptions);
             Dataset input = ModelOptions.fit(data, model);
             int[] targets = target == null ? null : Targets.parse(target, input, model.numClasses(), seed);
             AttackResult result;
@@ -87,7 +95,7 @@ final class AttackCommand implements Callable<Integer> {
             }
             AttackSummary summary = AttackSummary.of(result);
             if (json != null) {
-                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary), json);
+                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary, model), json);
             }
             out().println(Summaries.line(attack, targets != null, summary));
         }

@@ -41,6 +41,11 @@ final class ModelOptions {
         return new Loaded(Robust4j.loadModel(model, shape, b));
     }
 
+    /** Loads an ensemble member with the main model's input shape and bounds. */
+    Classifier loadMember(Path path, Classifier like) {
+        return Robust4j.loadModel(path, like.inputShape().getShape(), like.bounds());
+    }
+
     /** Views the data with the model's input shape when the sizes agree. */
     static Dataset fit(Dataset data, Classifier model) {
         long[] want = model.inputShape().getShape();
