@@ -1,5 +1,6 @@
 package dev.robust4j.cli;
 
+import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.TrainingDefences;
@@ -72,9 +73,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Dataset train = dataOptions.load(Split.TRAIN);
         BatchTransform transform = BatchTransform.identity();
         for (String d : defences) {
-            transform = transform.andThen(TrainingDefences.create(DefenceSpec.parse(d), Bounds.UNIT));
+            transform = transform.andThen(TrainingDefences.create(DefenceSpec.parse(d), Bounds.UNIT,
+                    path -> Robust4j.loadModel(path, train.sampleShape(), Bounds.UNIT)));
         }
         TrainingConfig.Builder config = TrainingConfig.builder()
                 .optEpochs(epochs)
@@ -86,7 +89,6 @@ final class TrainCommand implements Callable<Integer> {
             config.optLearningRate(learningRate);
         }
         TrainingConfig cfg = config.build();
-        Dataset train = dataOptions.load(Split.TRAIN);
         if (!train.hasLabels()) {
             throw new IllegalArgumentException(train.source() + " has no labels; training needs labels");
         }

@@ -6,12 +6,16 @@ import dev.robust4j.defence.training.AdversarialTraining;
 import dev.robust4j.defence.training.GaussianAugmentation;
 import dev.robust4j.defence.training.LabelSmoothing;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.nn.BatchTransform;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Makes training-time defences from specs:
@@ -19,7 +23,9 @@ import java.util.Map;
  *   <li>{@code adversarial-training:attack=pgd,eps=0.1,steps=7,step-size=0.02,ratio=1} — attack
  *       names separated by {@code |} rotate per batch; every other key is passed to the attacks;
  *       {@code preset=madry} (PGD, ratio 1, eps 0.1, 7 steps of 0.02 unless given) or
- *       {@code preset=fast} (FGSM from a random start, step 1.25 eps);
+ *       {@code preset=fast} (FGSM from a random start, step 1.25 eps); {@code static-models=a.pt|b}
+ *       adds fixed source models (ensemble adversarial training, Tramèr et al.), rotated per batch
+ *       with the model being trained;
  *   <li>{@code gaussian-augmentation:sigma=0.1,ratio=1};
  *   <li>{@code label-smoothing:max-value=0.9}.
  * </ul>
@@ -40,6 +46,22 @@ public final class TrainingDefences {
      * @throws IllegalArgumentException for unknown names or parameters and bad values
      */
     public static BatchTransform create(DefenceSpec spec, Bounds bounds) {
+        return create(spec, bounds, path -> {
+            throw new IllegalArgumentException("defence " + spec.name() + ": static-models cannot be loaded here");
+        });
+    }
+
+    /**
+     * Makes one training-time defence, loading the fixed source models of ensemble adversarial
+     * training ({@code static-models=a.pt|b}) with the given loader.
+     *
+     * @param spec the spec
+     * @param bounds the model's input bounds
+     * @param loader loads a static model from its path; it must be differentiable
+     * @return the batch transform
+     * @throws IllegalArgumentException for unknown names or parameters and bad values
+     */
+    public static BatchTransform create(DefenceSpec spec, Bounds bounds, Function<Path, Classifier> loader) {
         DefenceParams p = new DefenceParams(spec);
         switch (spec.name()) {
             case "label-smoothing": {
@@ -55,9 +77,10 @@ public final class TrainingDefences {
             }
             case "adversarial-training": {
                 float ratio = p.number("ratio", 1f);
+                List<DifferentiableClassifier> statics = staticModels(spec, p.take("static-models"), loader);
                 String preset = p.take("preset");
                 if (preset != null) {
-                    return preset(spec, preset, p, ratio);
+                    return preset(spec, preset, p, ratio, statics);
                 }
                 String names = p.take("attack");
                 if (names == null) {
@@ -69,7 +92,7 @@ public final class TrainingDefences {
                 for (String name : names.split("\\|")) {
                     attacks.add(AttackRegistry.create(name.trim(), attackParams));
                 }
-                return new AdversarialTraining(attacks, ratio, List.of());
+                return new AdversarialTraining(attacks, ratio, statics);
             }
             default:
                 throw new IllegalArgumentException(
@@ -77,7 +100,26 @@ public final class TrainingDefences {
         }
     }
 
-    private static BatchTransform preset(DefenceSpec spec, String preset, DefenceParams p, float ratio) {
+    private static List<DifferentiableClassifier> staticModels(
+            DefenceSpec spec, String paths, Function<Path, Classifier> loader) {
+        List<DifferentiableClassifier> out = new ArrayList<>();
+        if (paths == null) {
+            return out;
+        }
+        for (String path : paths.split("\\|")) {
+            Classifier c = loader.apply(Path.of(path.trim()));
+            if (!(c instanceof DifferentiableClassifier)) {
+                throw new IllegalArgumentException(
+                        "defence " + spec.name() + ": static model " + path + " gives no gradients; it must be a"
+                                + " TorchScript file or a model directory");
+            }
+            out.add((DifferentiableClassifier) c);
+        }
+        return out;
+    }
+
+    private static BatchTransform preset(
+            DefenceSpec spec, String preset, DefenceParams p, float ratio, List<DifferentiableClassifier> statics) {
         switch (preset) {
             case "madry": {
                 Map<String, String> q = new LinkedHashMap<>();
@@ -86,13 +128,13 @@ public final class TrainingDefences {
                 q.put("step-size", orDefault(p.take("step-size"), "0.02"));
                 q.put("early-stop", "false");
                 p.done();
-                return new AdversarialTraining(List.of(AttackRegistry.create("pgd", q)), ratio, List.of());
+                return new AdversarialTraining(List.of(AttackRegistry.create("pgd", q)), ratio, statics);
             }
             case "fast": {
                 float eps = p.number("eps", 0.1f);
                 p.done();
                 AdversarialTraining fast = AdversarialTraining.fast(eps);
-                return new AdversarialTraining(fast.attacks(), ratio, List.of());
+                return new AdversarialTraining(fast.attacks(), ratio, statics);
             }
             default:
                 throw new IllegalArgumentException("defence " + spec + ": preset must be madry or fast, got '" + preset + "'");
