@@ -121,6 +121,21 @@ public final class Robust4j {
     }
 
     /**
+     * Makes an attack whose parameters may name model files, such as {@code transfer}'s
+     * {@code surrogate=PATH}, loading them with the given loader, e.g.
+     * {@code path -> Robust4j.loadModel(Path.of(path), shape, null)}. The caller owns and closes
+     * the models it loads.
+     *
+     * @param name e.g. {@code transfer}
+     * @param params e.g. {@code surrogate=cnn.pt, attack=pgd, eps=0.1}
+     * @param loader loads the models the parameters name
+     * @return the attack
+     */
+    public static EvasionAttack attack(String name, Map<String, String> params, AttackRegistry.ModelLoader loader) {
+        return AttackRegistry.create(name, params, loader);
+    }
+
+    /**
      * Writes an array as float32 NPY, atomically.
      *
      * @param file the destination
