@@ -78,7 +78,7 @@ public final class Robust4j {
             if (!ModelDirectory.isModelDirectory(path)) {
                 throw new IllegalArgumentException(
                         "model directory " + path + " has no robust4j-model.json; expected a directory written by"
-                                + " 'robust4j train' or a TorchScript .pt file");
+                                + " 'robust4j train', a TorchScript .pt or an ONNX .onnx file");
             }
             try {
                 return ModelDirectory.load(path);

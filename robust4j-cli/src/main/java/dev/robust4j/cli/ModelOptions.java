@@ -82,13 +82,23 @@ final class ModelOptions {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
+            RuntimeException failure = null;
             for (Classifier m : loaded) {
                 if (m instanceof AutoCloseable) {
-                    ((AutoCloseable) m).close();
+                    try {
+                        ((AutoCloseable) m).close();
+                    } catch (Exception e) {
+                        if (failure == null) {
+                            failure = new IllegalStateException("cannot close " + m.description() + ": " + e.getMessage(), e);
+                        }
+                    }
                 }
             }
             loaded.clear();
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 
