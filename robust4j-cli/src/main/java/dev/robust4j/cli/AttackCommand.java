@@ -43,7 +43,9 @@ final class AttackCommand implements Callable<Integer> {
     String attackName;
 
     @Option(names = "--param", paramLabel = "k=v",
-            description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40.")
+            description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40. The"
+                    + " transfer attack takes surrogate=PATH (a model with gradients, loaded like --model),"
+                    + " attack=NAME (default pgd) and the inner attack's parameters.")
     Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--defence", paramLabel = "SPEC",
@@ -79,8 +81,15 @@ final class AttackCommand implements Callable<Integer> {
         }
         Map<String, String> p = new LinkedHashMap<>(params);
         p.putIfAbsent("seed", Long.toString(seed));
-        EvasionAttack attack = Robust4j.attack(attackName, p);
         Dataset data = dataOptions.load(Split.TEST);
+        // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
+        try (ModelOptions.Loader others = modelOptions.loader(data)) {
+            EvasionAttack attack = Robust4j.attack(attackName, p, others);
+            return run(attack, data);
+        }
+    }
+
+    private int run(EvasionAttack attack, Dataset data) throws Exception {
         try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
             Classifier model = Defences.wrap(loaded.model(), defences, modelOptions);
             Dataset input = ModelOptions.fit(data, model);

@@ -1,10 +1,14 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.blackbox.TransferAttack;
+import dev.robust4j.model.Classifier;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -14,6 +18,12 @@ import java.util.function.Function;
  * configuration files name them: {@code pgd} with {@code eps=0.1, steps=40, step-size=0.01}.
  * Unknown names, unknown parameters and malformed values are refused with a message that names
  * them and lists what is valid.
+ *
+ * <p>{@code transfer} is a meta-attack: {@code surrogate=PATH} names the model to craft on,
+ * {@code attack=NAME} the inner attack (default {@code pgd}), and every other parameter is the
+ * inner attack's. The registry never loads files itself: the surrogate is loaded by the
+ * {@link ModelLoader} its caller passes to {@link #create(String, Map, ModelLoader)}, because only
+ * the caller knows the input shape and bounds to load with, and owns the loaded model's lifetime.
  */
 public final class AttackRegistry {
 
@@ -33,7 +43,33 @@ public final class AttackRegistry {
             Norm norm = p.norm(Norm.LINF);
             return gradient(p, Attacks.pgd(norm, p.eps(norm)), true);
         });
+        FACTORIES.put("transfer", AttackRegistry::transfer);
     }
+
+    /**
+     * Loads the models that attack parameters name by path: the surrogate of {@code transfer}.
+     * Attacks never load files; the caller of {@link #create(String, Map, ModelLoader)} supplies
+     * the loader (the command line loads with the data's input shape and the model's bounds), owns
+     * every model it loads and closes them after the attack's last use.
+     */
+    @FunctionalInterface
+    public interface ModelLoader {
+        /**
+         * Loads a model.
+         *
+         * @param path the path as given in the parameter
+         * @return the model
+         * @throws IllegalArgumentException if it cannot be loaded
+         */
+        Classifier load(String path);
+    }
+
+    /** The loader of {@link #create(String, Map)}: refuses, naming the way to supply one. */
+    private static final ModelLoader NO_LOADER = path -> {
+        throw new IllegalArgumentException(
+                "attack transfer loads its surrogate model " + path + ": make it with AttackRegistry.create(name,"
+                        + " params, loader) or TransferAttack.of(surrogate, attack)");
+    };
 
     private AttackRegistry() {}
 
@@ -51,13 +87,29 @@ public final class AttackRegistry {
      * @throws IllegalArgumentException for an unknown attack or parameter or a malformed value
      */
     public static EvasionAttack create(String name, Map<String, String> params) {
+        return create(name, params, NO_LOADER);
+    }
+
+    /**
+     * Makes an attack whose parameters may name models by path ({@code transfer}'s
+     * {@code surrogate}).
+     *
+     * @param name the attack's name, e.g. {@code transfer}
+     * @param params parameter values as strings by kebab-case name; may be empty
+     * @param loader loads the models named by parameters; the caller owns and closes what it loads
+     * @return the attack, validated
+     * @throws IllegalArgumentException for an unknown attack or parameter, a malformed value, or a
+     *     model that cannot be loaded or used
+     */
+    public static EvasionAttack create(String name, Map<String, String> params, ModelLoader loader) {
+        Objects.requireNonNull(loader, "loader");
         String key = name.trim().toLowerCase(Locale.ROOT);
         Function<Params, EvasionAttack> factory = FACTORIES.get(key);
         if (factory == null) {
             throw new IllegalArgumentException(
                     "unknown attack '" + name + "'; known attacks: " + String.join(", ", names()));
         }
-        Params p = new Params(key, params);
+        Params p = new Params(key, params, loader);
         EvasionAttack attack = factory.apply(p);
         p.checkAllUsed();
         return attack;
@@ -76,6 +128,32 @@ public final class AttackRegistry {
             default:
                 return 0.1f;
         }
+    }
+
+    /**
+     * {@code transfer}: {@code surrogate=PATH} (required), {@code attack=NAME} (default
+     * {@code pgd}); every other parameter goes to the inner attack.
+     */
+    private static EvasionAttack transfer(Params p) {
+        String inner = p.has("attack") ? p.string("attack").toLowerCase(Locale.ROOT) : "pgd";
+        if (inner.equals("transfer")) {
+            throw new IllegalArgumentException("parameter attack of attack transfer must name another attack, got transfer");
+        }
+        if (!p.has("surrogate")) {
+            throw new IllegalArgumentException(
+                    "attack transfer needs parameter surrogate=PATH: a model with gradients to craft on (TorchScript"
+                            + " .pt or a model directory)");
+        }
+        String path = p.string("surrogate");
+        Map<String, String> rest = p.rest();
+        EvasionAttack attack;
+        try {
+            attack = create(inner, rest, p.loader);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attack transfer: " + e.getMessage(), e);
+        }
+        Classifier surrogate = p.loader.load(path);
+        return TransferAttack.of(surrogate, attack);
     }
 
     private static EvasionAttack gradient(Params p, GradientDescentAttack base, boolean iterative) {
@@ -112,9 +190,11 @@ public final class AttackRegistry {
         private final Map<String, String> values = new LinkedHashMap<>();
         private final Set<String> used = new TreeSet<>();
         private final Set<String> known = new TreeSet<>();
+        private final ModelLoader loader;
 
-        Params(String attack, Map<String, String> raw) {
+        Params(String attack, Map<String, String> raw, ModelLoader loader) {
             this.attack = attack;
+            this.loader = loader;
             for (Map.Entry<String, String> e : raw.entrySet()) {
                 values.put(e.getKey().trim().toLowerCase(Locale.ROOT), e.getValue().trim());
             }
@@ -128,6 +208,17 @@ public final class AttackRegistry {
         String string(String key) {
             used.add(key);
             return values.get(key);
+        }
+
+        /** Takes every parameter not used yet, marking it used: for an inner attack. */
+        Map<String, String> rest() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                if (used.add(e.getKey())) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            }
+            return out;
         }
 
         Norm norm(Norm fallback) {
