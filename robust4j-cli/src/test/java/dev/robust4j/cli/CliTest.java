@@ -114,7 +114,7 @@ class CliTest {
         String x = FIXTURES.resolve("x.npy").toString();
         String y = FIXTURES.resolve("y.npy").toString();
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "nope"),
-                "unknown attack 'nope'; known attacks: fgsm, fgm, bim, pgd, transfer");
+                "unknown attack 'nope'; known attacks: " + String.join(", ", dev.robust4j.attack.AttackRegistry.names()));
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "pgd", "--param", "eps=3"),
                 "eps must be in (0, 1.0] for bounds [0.0, 1.0] under the linf norm, got 3.0");
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "pgd", "--param", "foo=1"),

@@ -2,6 +2,10 @@ package dev.robust4j.attack;
 
 import dev.robust4j.attack.blackbox.TransferAttack;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
+import dev.robust4j.attack.whitebox.CarliniWagnerL2;
+import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
+import dev.robust4j.attack.whitebox.ElasticNetAttack;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +48,10 @@ public final class AttackRegistry {
             return gradient(p, Attacks.pgd(norm, p.eps(norm)), true);
         });
         FACTORIES.put("transfer", AttackRegistry::transfer);
+        FACTORIES.put("cw-l2", AttackRegistry::cwL2);
+        FACTORIES.put("cw-linf", AttackRegistry::cwLinf);
+        FACTORIES.put("ead", AttackRegistry::ead);
+        FACTORIES.put("lbfgs", AttackRegistry::lbfgs);
     }
 
     /**
@@ -177,6 +185,101 @@ public final class AttackRegistry {
         }
         if (p.has("loss")) {
             a = a.loss(GradientLoss.parse(p.string("loss")));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack cwL2(Params p) {
+        CarliniWagnerL2 a = Attacks.cwL2();
+        if (p.has("confidence")) {
+            a = a.confidence(p.number("confidence"));
+        }
+        if (p.has("learning-rate")) {
+            a = a.learningRate(p.number("learning-rate"));
+        }
+        if (p.has("binary-search-steps")) {
+            a = a.binarySearchSteps(p.integer("binary-search-steps"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("initial-const")) {
+            a = a.initialConst(p.number("initial-const"));
+        }
+        if (p.has("abort-early")) {
+            a = a.abortEarly(p.bool("abort-early"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack cwLinf(Params p) {
+        CarliniWagnerLinf a = Attacks.cwLinf(p.eps(Norm.LINF));
+        if (p.has("confidence")) {
+            a = a.confidence(p.number("confidence"));
+        }
+        if (p.has("binary-search-steps")) {
+            a = a.binarySearchSteps(p.integer("binary-search-steps"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack ead(Params p) {
+        ElasticNetAttack a = Attacks.ead();
+        if (p.has("beta")) {
+            a = a.beta(p.number("beta"));
+        }
+        if (p.has("decision-rule")) {
+            a = a.decisionRule(p.wrap("decision-rule", () -> ElasticNetAttack.DecisionRule.parse(p.string("decision-rule"))));
+        }
+        if (p.has("confidence")) {
+            a = a.confidence(p.number("confidence"));
+        }
+        if (p.has("learning-rate")) {
+            a = a.learningRate(p.number("learning-rate"));
+        }
+        if (p.has("binary-search-steps")) {
+            a = a.binarySearchSteps(p.integer("binary-search-steps"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("initial-const")) {
+            a = a.initialConst(p.number("initial-const"));
+        }
+        if (p.has("abort-early")) {
+            a = a.abortEarly(p.bool("abort-early"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack lbfgs(Params p) {
+        BoxConstrainedLbfgs a = Attacks.lbfgs();
+        if (p.has("initial-const")) {
+            a = a.initialConst(p.number("initial-const"));
+        }
+        if (p.has("binary-search-steps")) {
+            a = a.binarySearchSteps(p.integer("binary-search-steps"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("history")) {
+            a = a.history(p.integer("history"));
         }
         if (p.has("seed")) {
             a = a.seed(p.longValue("seed"));

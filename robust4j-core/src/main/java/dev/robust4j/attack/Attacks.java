@@ -1,8 +1,14 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
+import dev.robust4j.attack.whitebox.CarliniWagnerL2;
+import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
+import dev.robust4j.attack.whitebox.ElasticNetAttack;
+
 /**
- * Short factories for the gradient attacks. Each returns an immutable
- * {@link GradientDescentAttack} whose settings can be changed with withers.
+ * Short factories for the gradient attacks. Each returns an immutable attack whose settings can
+ * be changed with withers: a {@link GradientDescentAttack} for the presets of the engine, and the
+ * optimisation-based minimal-perturbation attacks of {@code dev.robust4j.attack.whitebox}.
  *
  * <table>
  *   <caption>Presets and their defaults</caption>
@@ -83,5 +89,46 @@ public final class Attacks {
     public static GradientDescentAttack pgd(Norm norm, float eps) {
         return new GradientDescentAttack(
                 "pgd", norm, eps, 40, null, true, 1, true, GradientLoss.CROSS_ENTROPY, 0L);
+    }
+
+    /**
+     * Carlini and Wagner's L2 attack (IEEE S&amp;P 2017): Adam in tanh space on
+     * {@code ‖δ‖₂² + c·f}, with a per-sample binary search over {@code c}.
+     *
+     * @return the attack with its defaults (see {@link CarliniWagnerL2})
+     */
+    public static CarliniWagnerL2 cwL2() {
+        return CarliniWagnerL2.create();
+    }
+
+    /**
+     * Carlini and Wagner's L∞ attack in its projected form: the C&amp;W loss minimised inside an
+     * L∞ ball whose radius is binary-searched per sample, up to {@code eps}.
+     *
+     * @param eps the largest L∞ radius (the budget)
+     * @return the attack with its defaults (see {@link CarliniWagnerLinf})
+     */
+    public static CarliniWagnerLinf cwLinf(float eps) {
+        return CarliniWagnerLinf.create(eps);
+    }
+
+    /**
+     * The Elastic-Net Attack, EAD (Chen et al., AAAI 2018): ISTA/FISTA on
+     * {@code c·f + β‖δ‖₁ + ‖δ‖₂²}, with a per-sample binary search over {@code c}.
+     *
+     * @return the attack with its defaults (see {@link ElasticNetAttack})
+     */
+    public static ElasticNetAttack ead() {
+        return ElasticNetAttack.create();
+    }
+
+    /**
+     * The box-constrained L-BFGS attack (Szegedy et al. 2014): projected L-BFGS on
+     * {@code ‖δ‖₂² + c·loss}, searching the smallest successful {@code c} per sample.
+     *
+     * @return the attack with its defaults (see {@link BoxConstrainedLbfgs})
+     */
+    public static BoxConstrainedLbfgs lbfgs() {
+        return BoxConstrainedLbfgs.create();
     }
 }
