@@ -5,7 +5,10 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
+import dev.robust4j.attack.whitebox.DeepFool;
 import dev.robust4j.attack.whitebox.ElasticNetAttack;
+import dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack;
+import dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +55,9 @@ public final class AttackRegistry {
         FACTORIES.put("cw-linf", AttackRegistry::cwLinf);
         FACTORIES.put("ead", AttackRegistry::ead);
         FACTORIES.put("lbfgs", AttackRegistry::lbfgs);
+        FACTORIES.put("deepfool", AttackRegistry::deepFool);
+        FACTORIES.put("jsma", AttackRegistry::jsma);
+        FACTORIES.put("fab", AttackRegistry::fab);
     }
 
     /**
@@ -280,6 +286,66 @@ public final class AttackRegistry {
         }
         if (p.has("history")) {
             a = a.history(p.integer("history"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack deepFool(Params p) {
+        DeepFool a = DeepFool.l2().norm(p.norm(Norm.L2));
+        if (p.has("candidates")) {
+            a = a.candidates(p.integer("candidates"));
+        }
+        if (p.has("overshoot")) {
+            a = a.overshoot(p.number("overshoot"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack jsma(Params p) {
+        JacobianSaliencyMapAttack a = JacobianSaliencyMapAttack.create();
+        if (p.has("theta")) {
+            a = a.theta(p.number("theta"));
+        }
+        if (p.has("gamma")) {
+            a = a.gamma(p.number("gamma"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack fab(Params p) {
+        FastAdaptiveBoundaryAttack a = FastAdaptiveBoundaryAttack.linf().norm(p.norm(Norm.LINF));
+        if (p.has("variant")) {
+            a = a.variant(p.wrap("variant", () -> FastAdaptiveBoundaryAttack.Variant.parse(p.string("variant"))));
+        }
+        if (p.has("eps")) {
+            a = a.eps(p.number("eps"));
+        }
+        if (p.has("steps")) {
+            a = a.steps(p.integer("steps"));
+        }
+        if (p.has("alpha-max")) {
+            a = a.alphaMax(p.number("alpha-max"));
+        }
+        if (p.has("eta")) {
+            a = a.eta(p.number("eta"));
+        }
+        if (p.has("beta")) {
+            a = a.beta(p.number("beta"));
+        }
+        if (p.has("restarts")) {
+            a = a.restarts(p.integer("restarts"));
+        }
+        if (p.has("target-classes")) {
+            a = a.targetClasses(p.integer("target-classes"));
         }
         if (p.has("seed")) {
             a = a.seed(p.longValue("seed"));

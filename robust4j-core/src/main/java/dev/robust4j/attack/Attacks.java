@@ -3,7 +3,10 @@ package dev.robust4j.attack;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
+import dev.robust4j.attack.whitebox.DeepFool;
 import dev.robust4j.attack.whitebox.ElasticNetAttack;
+import dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack;
+import dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack;
 
 /**
  * Short factories for the gradient attacks. Each returns an immutable attack whose settings can
@@ -130,5 +133,37 @@ public final class Attacks {
      */
     public static BoxConstrainedLbfgs lbfgs() {
         return BoxConstrainedLbfgs.create();
+    }
+
+    /**
+     * DeepFool (Moosavi-Dezfooli et al. 2016): minimal-norm, untargeted, 10 candidate classes,
+     * overshoot 0.02, at most 50 iterations.
+     *
+     * @param norm l2 or linf
+     * @return the attack
+     */
+    public static DeepFool deepFool(Norm norm) {
+        return DeepFool.l2().norm(norm);
+    }
+
+    /**
+     * The Jacobian-based Saliency Map Attack (Papernot et al. 2016), pairwise, with theta +1 and
+     * gamma 0.1.
+     *
+     * @return the attack
+     */
+    public static JacobianSaliencyMapAttack jsma() {
+        return JacobianSaliencyMapAttack.create();
+    }
+
+    /**
+     * The Fast Adaptive Boundary attack (Croce and Hein 2020) in AutoAttack's targeted form FAB-T:
+     * 9 target classes, 100 steps, alpha-max 0.1, eta 1.05, beta 0.9, one run per target.
+     *
+     * @param norm l2 or linf
+     * @return the attack, minimal-norm until given an {@code eps}
+     */
+    public static FastAdaptiveBoundaryAttack fab(Norm norm) {
+        return FastAdaptiveBoundaryAttack.linf().norm(norm);
     }
 }

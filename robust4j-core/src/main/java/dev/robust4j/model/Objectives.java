@@ -71,6 +71,46 @@ public final class Objectives {
         };
     }
 
+    /**
+     * The difference of two logits, {@code z_label - z_reference}, with the reference class of each
+     * row fixed when the objective is made: its gradient is the difference of two Jacobian rows,
+     * the normal of the linearised boundary between the two classes (FAB, DeepFool).
+     *
+     * <p>Arrays derived from {@code reference} during evaluation are created in its manager: keep
+     * it in a short-lived scope (an attack's per-iteration sub-manager).
+     *
+     * @param reference int64 class indices, one per row of the logits the objective will see
+     * @return the objective
+     */
+    public static Objective logitDifference(NDArray reference) {
+        java.util.Objects.requireNonNull(reference, "reference");
+        return new Named("logit-difference") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray labels) {
+                if (reference.size() != logits.getShape().get(0)) {
+                    throw new IllegalArgumentException("reference must have one class per row (" + logits.getShape().get(0)
+                            + "), got shape " + reference.getShape());
+                }
+                return pick(logits, labels).sub(pick(logits, reference));
+            }
+        };
+    }
+
+    /**
+     * The sum of the logits of every class but the labelled one, {@code sum_{j != y} z_j}: its
+     * gradient is the JSMA's {@code beta}, the summed Jacobian rows of the other classes.
+     *
+     * @return the objective
+     */
+    public static Objective otherLogitsSum() {
+        return new Named("other-logits-sum") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray labels) {
+                return logits.sum(new int[] {1}).sub(pick(logits, labels));
+            }
+        };
+    }
+
     private static NDArray marginOf(NDArray logits, NDArray labels) {
         NDArray own = pick(logits, labels);
         NDArray mask = labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);

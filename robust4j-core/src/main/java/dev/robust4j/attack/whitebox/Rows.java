@@ -182,4 +182,34 @@ final class Rows {
     static NDArray column(NDManager manager, float[] values) {
         return manager.create(values, new Shape(values.length, 1));
     }
+
+    /** @return the values as int64 */
+    static long[] longs(int[] values) {
+        long[] out = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** @return the positions {@code i} with {@code flags[i] == value} */
+    static int[] where(boolean[] flags, boolean value) {
+        int[] out = new int[flags.length];
+        int n = 0;
+        for (int i = 0; i < flags.length; i++) {
+            if (flags[i] == value) {
+                out[n++] = i;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
+    /** @return the negation of every flag */
+    static boolean[] not(boolean[] flags) {
+        boolean[] out = new boolean[flags.length];
+        for (int i = 0; i < flags.length; i++) {
+            out[i] = !flags[i];
+        }
+        return out;
+    }
 }

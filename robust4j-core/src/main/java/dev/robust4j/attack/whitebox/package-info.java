@@ -1,7 +1,12 @@
 /**
  * White-box attacks built on the model's input gradients beyond the gradient-descent engine:
- * the optimisation-based minimal-perturbation attacks of Carlini and Wagner (L2 and L∞), the
- * Elastic-Net attack (EAD) and the box-constrained L-BFGS attack of Szegedy et al.
+ * <ul>
+ *   <li>the optimisation-based minimal-perturbation attacks of Carlini and Wagner (L2 and L∞), the
+ *       Elastic-Net attack (EAD) and the box-constrained L-BFGS attack of Szegedy et al.;
+ *   <li>the linearisation and Jacobian attacks {@link dev.robust4j.attack.whitebox.DeepFool DeepFool},
+ *       {@link dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack JSMA} and
+ *       {@link dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack FAB}.
+ * </ul>
  *
  * <p>They share package-private machinery where the mathematics is the same: the C&amp;W loss
  * ({@code CarliniLoss}), a batched Adam step ({@code Adam}), the per-sample binary search over the

@@ -1,0 +1,235 @@
+package dev.robust4j.attack.whitebox;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.robust4j.attack.AbstractEvasionAttack;
+import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.Budget;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.Objectives;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The Jacobian-based Saliency Map Attack (Papernot, McDaniel, Jha, Fredrikson, Celik and Swami,
+ * "The limitations of deep learning in adversarial settings", EuroS&amp;P 2016), pairwise form
+ * (the paper's Algorithm 3): a targeted L0 attack that changes few features by a lot.
+ *
+ * <p>Per iteration, per sample, with {@code t} its target: {@code alpha = grad z_t} and
+ * {@code beta = grad sum_{j != t} z_j} (logits, as in CleverHans); the pair {@code p != q} of the
+ * search domain maximising {@code (alpha_p + alpha_q) |beta_p + beta_q|} with
+ * {@code alpha_p + alpha_q > 0} and {@code beta_p + beta_q < 0} (signs reversed when
+ * {@code theta < 0}) is found by {@link SaliencyPairSearch} without a {@code D x D} matrix; both
+ * features change by {@code theta} (clipped to the bounds) and leave the search domain once they
+ * reach the bound ({@code theta > 0}: max, else min), as in the paper and ART. The search domain
+ * starts as the features not already at that bound. A sample stops when it reaches its target, when
+ * the next pair would make more than {@code gamma * D} features differ from the clean input, or
+ * when no pair meets the sign conditions.
+ *
+ * <p>Untargeted use ({@code generate} without targets): as ART does, each sample gets a target
+ * drawn at random (seeded) among the classes other than its label; the attack steers towards it
+ * but stops as soon as the sample is misclassified, and success means misclassified.
+ *
+ * <p>Queries: two gradient evaluations per iteration ({@code alpha}, then {@code beta} for the
+ * samples not yet done); at most {@code gamma * D / 2} iterations when {@code |theta|} spans the
+ * bounds.
+ */
+public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
+
+    /** Default change per step: +1, which sets a feature of a [0, 1] input to its maximum. */
+    public static final float DEFAULT_THETA = 1.0f;
+    /** Default largest fraction of features changed. */
+    public static final float DEFAULT_GAMMA = 0.1f;
+
+    private final float theta;
+    private final float gamma;
+    private final long seed;
+
+    private JacobianSaliencyMapAttack(float theta, float gamma, long seed) {
+        if (theta == 0 || !Float.isFinite(theta)) {
+            throw new IllegalArgumentException("theta must be a non-zero finite number, got " + theta);
+        }
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+        }
+        this.theta = theta;
+        this.gamma = gamma;
+        this.seed = seed;
+    }
+
+    /** @return the attack with theta +1 and gamma 0.1 */
+    public static JacobianSaliencyMapAttack create() {
+        return new JacobianSaliencyMapAttack(DEFAULT_THETA, DEFAULT_GAMMA, 0L);
+    }
+
+    /**
+     * @param value the change applied to each chosen feature per step, in input units, non-zero;
+     *     positive increases features, negative decreases them
+     * @return a copy with this change
+     */
+    public JacobianSaliencyMapAttack theta(float value) {
+        return new JacobianSaliencyMapAttack(value, gamma, seed);
+    }
+
+    /**
+     * @param value the largest fraction of a sample's features that may change, in (0, 1]
+     * @return a copy with this fraction
+     */
+    public JacobianSaliencyMapAttack gamma(float value) {
+        return new JacobianSaliencyMapAttack(theta, value, seed);
+    }
+
+    /**
+     * @param value the seed of the random targets of the untargeted form
+     * @return a copy with this seed
+     */
+    public JacobianSaliencyMapAttack seed(long value) {
+        return new JacobianSaliencyMapAttack(theta, gamma, value);
+    }
+
+    @Override
+    public String name() {
+        return "jsma";
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("theta", theta);
+        p.put("gamma", gamma);
+        p.put("seed", seed);
+        return p;
+    }
+
+    @Override
+    public boolean requiresGradients() {
+        return true;
+    }
+
+    /** @return empty: the L0 budget {@code gamma} is enforced by the algorithm itself */
+    @Override
+    public Optional<Budget> budget() {
+        return Optional.empty();
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    protected NDArray attack(AttackContext ctx) {
+        int n = ctx.size();
+        int dim = ctx.sampleSize();
+        Shape sampleShape = ctx.x().getShape().slice(1);
+        Bounds bounds = ctx.model().bounds();
+        boolean increase = theta > 0;
+        float limit = increase ? bounds.max() : bounds.min();
+        int[] targets = ctx.targeted() ? ctx.targetValues() : randomTargets(ctx);
+        int maxChanged = (int) Math.floor((double) gamma * dim);
+
+        float[] x = ctx.xData().clone();
+        boolean[] domain = new boolean[n * dim];
+        boolean[] changed = new boolean[n * dim];
+        int[] changedCount = new int[n];
+        for (int i = 0; i < n * dim; i++) {
+            domain[i] = increase ? x[i] < limit : x[i] > limit;
+        }
+        SaliencyPairSearch search = new SaliencyPairSearch();
+        int[] idx = Rows.where(new boolean[n], false);
+        while (idx.length > 0) {
+            boolean[] able = new boolean[idx.length];
+            for (int i = 0; i < idx.length; i++) {
+                able[i] = canContinue(domain, changed, idx[i] * dim, dim, maxChanged - changedCount[idx[i]]);
+            }
+            idx = Rows.select(idx, able);
+            if (idx.length == 0) {
+                break;
+            }
+            try (NDManager step = ctx.manager().newSubManager()) {
+                NDArray point = step.create(Rows.rows(x, idx, dim), Rows.batchShape(idx.length, sampleShape));
+                NDArray target = step.create(Rows.pick(targets, idx));
+                Evaluation forTarget = ctx.evaluate(point, Objectives.classLogit(), target, idx);
+                boolean[] keep = Rows.not(ctx.isSuccess(forTarget.logits(), idx));
+                int[] live = Rows.select(idx, keep);
+                if (live.length == 0) {
+                    break;
+                }
+                NDArray alphaRows = forTarget.gradient();
+                if (live.length < idx.length) {
+                    point = Rows.keep(point, keep, step);
+                    target = Rows.keep(target, keep, step);
+                    alphaRows = Rows.keep(alphaRows, keep, step);
+                }
+                float[] alpha = alphaRows.toFloatArray();
+                float[] beta = ctx.evaluate(point, Objectives.otherLogitsSum(), target, live).gradient().toFloatArray();
+                boolean[] going = new boolean[live.length];
+                for (int i = 0; i < live.length; i++) {
+                    int s = live[i];
+                    int off = s * dim;
+                    long pair = search.best(alpha, beta, i * dim, domain, off, dim, increase);
+                    if (pair < 0) {
+                        continue;
+                    }
+                    int p = (int) (pair / dim);
+                    int q = (int) (pair % dim);
+                    int fresh = (changed[off + p] ? 0 : 1) + (changed[off + q] ? 0 : 1);
+                    if (changedCount[s] + fresh > maxChanged) {
+                        continue;
+                    }
+                    for (int j : new int[] {p, q}) {
+                        float v = x[off + j] + theta;
+                        v = increase ? Math.min(limit, v) : Math.max(limit, v);
+                        x[off + j] = v;
+                        if (!changed[off + j]) {
+                            changed[off + j] = true;
+                            changedCount[s]++;
+                        }
+                        if (v == limit) {
+                            domain[off + j] = false;
+                        }
+                    }
+                    going[i] = true;
+                }
+                idx = Rows.select(live, going);
+            }
+        }
+        return ctx.manager().create(x, ctx.x().getShape());
+    }
+
+    /**
+     * Tells whether some pair of the domain fits in the remaining budget of fresh features: a
+     * sample that cannot take another step leaves before it costs another query.
+     */
+    private static boolean canContinue(boolean[] domain, boolean[] changed, int off, int dim, int room) {
+        int members = 0;
+        int reusable = 0;
+        for (int j = off; j < off + dim; j++) {
+            if (domain[j]) {
+                members++;
+                if (changed[j]) {
+                    reusable++;
+                }
+            }
+        }
+        return members >= 2 && 2 - Math.min(2, reusable) <= room;
+    }
+
+    /** Draws, per sample, a target uniformly among the classes other than its label. */
+    private static int[] randomTargets(AttackContext ctx) {
+        SplittableRandom random = ctx.random();
+        int k = ctx.model().numClasses();
+        int[] out = new int[ctx.size()];
+        for (int i = 0; i < out.length; i++) {
+            int draw = random.nextInt(k - 1);
+            int label = ctx.labelValues()[i];
+            out[i] = draw >= label ? draw + 1 : draw;
+        }
+        return out;
+    }
+}
