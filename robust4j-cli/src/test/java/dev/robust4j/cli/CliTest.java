@@ -94,6 +94,27 @@ class CliTest {
     }
 
     @Test
+    void linearisationAndJacobianAttacksRunByName() throws Exception {
+        String[] common = {"attack", "--model", FIXTURES.resolve("cnn_traced.pt").toString(),
+                "--data", FIXTURES.resolve("x.npy").toString(), "--labels", FIXTURES.resolve("y.npy").toString(),
+                "--limit", "8"};
+        String[][] attacks = {
+                {"--attack", "deepfool", "--param", "norm=linf"},
+                {"--attack", "jsma", "--param", "gamma=0.02", "--target", "random"},
+                {"--attack", "fab", "--param", "steps=5", "--param", "target-classes=2", "--param", "eps=0.1"}};
+        for (String[] attack : attacks) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common), java.util.Arrays.stream(attack))
+                    .toArray(String[]::new);
+            Run r = run(args);
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith(attack[1] + " (white-box, ");
+        }
+        assertBad(run(java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                        java.util.stream.Stream.of("--attack", "deepfool", "--target", "next")).toArray(String[]::new)),
+                "attack deepfool has no targeted form");
+    }
+
+    @Test
     void trainThenAttackTheModelDirectory(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m");
         Run t = run("train", "--data", "sample", "--limit", "2000", "--arch", "mlp", "--epochs", "2", "--out", model.toString());

@@ -304,6 +304,10 @@ public final class AttackRegistry {
         if (p.has("max-iter")) {
             a = a.maxIter(p.integer("max-iter"));
         }
+        if (p.has("seed")) {
+            // DeepFool draws no random numbers; a seed is accepted (the CLI always passes one) and ignored.
+            p.longValue("seed");
+        }
         return a;
     }
 

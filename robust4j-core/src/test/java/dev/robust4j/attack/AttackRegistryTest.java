@@ -40,4 +40,52 @@ class AttackRegistryTest {
         assertThatThrownBy(() -> AttackRegistry.create("pgd", Map.of("steps", "0")))
                 .hasMessage("steps must be >= 1, got 0");
     }
+
+    @Test
+    void makesTheLinearisationAndJacobianAttacks() {
+        EvasionAttack deepFool = AttackRegistry.create("deepfool", Map.of(
+                "norm", "linf", "candidates", "5", "overshoot", "0.05", "max-iter", "20"));
+        assertThat(deepFool.name()).isEqualTo("deepfool");
+        assertThat(deepFool.params()).containsEntry("norm", "linf").containsEntry("candidates", 5)
+                .containsEntry("overshoot", 0.05f).containsEntry("max-iter", 20);
+        assertThat(AttackRegistry.create("deepfool", Map.of()).params()).containsEntry("norm", "l2")
+                .containsEntry("candidates", 10).containsEntry("overshoot", 0.02f).containsEntry("max-iter", 50);
+
+        EvasionAttack jsma = AttackRegistry.create("jsma", Map.of("theta", "-0.5", "gamma", "0.2", "seed", "3"));
+        assertThat(jsma.params()).containsEntry("theta", -0.5f).containsEntry("gamma", 0.2f).containsEntry("seed", 3L);
+        assertThat(AttackRegistry.create("jsma", Map.of()).params()).containsEntry("theta", 1.0f).containsEntry("gamma", 0.1f);
+
+        EvasionAttack fab = AttackRegistry.create("fab", Map.of(
+                "norm", "l2", "eps", "1.5", "steps", "50", "alpha-max", "0.2", "eta", "1.1", "beta", "0.8",
+                "restarts", "2", "target-classes", "4", "seed", "7"));
+        assertThat(fab.params()).containsEntry("variant", "fab-t").containsEntry("norm", "l2").containsEntry("eps", 1.5f)
+                .containsEntry("steps", 50).containsEntry("alpha-max", 0.2f).containsEntry("eta", 1.1f)
+                .containsEntry("beta", 0.8f).containsEntry("restarts", 2).containsEntry("target-classes", 4)
+                .containsEntry("seed", 7L);
+        assertThat(AttackRegistry.create("fab", Map.of()).params()).containsEntry("norm", "linf").doesNotContainKey("eps")
+                .containsEntry("steps", 100).containsEntry("target-classes", 9);
+        assertThat(AttackRegistry.create("fab", Map.of("variant", "fab")).params()).containsEntry("variant", "fab")
+                .doesNotContainKey("target-classes");
+    }
+
+    @Test
+    void refusesBadParametersOfTheLinearisationAndJacobianAttacks() {
+        assertThatThrownBy(() -> AttackRegistry.create("deepfool", Map.of("norm", "l1")))
+                .hasMessage("norm must be l2 or linf, got l1");
+        assertThatThrownBy(() -> AttackRegistry.create("deepfool", Map.of("candidates", "1")))
+                .hasMessage("candidates must be >= 2, got 1");
+        assertThatThrownBy(() -> AttackRegistry.create("deepfool", Map.of("eps", "0.1")))
+                .hasMessageStartingWith("unknown parameter 'eps' for attack deepfool; known parameters: ")
+                .hasMessageContaining("max-iter");
+        assertThatThrownBy(() -> AttackRegistry.create("jsma", Map.of("gamma", "2")))
+                .hasMessage("gamma must be in (0, 1], got 2.0");
+        assertThatThrownBy(() -> AttackRegistry.create("jsma", Map.of("theta", "big")))
+                .hasMessage("parameter theta of attack jsma must be a number, got 'big'");
+        assertThatThrownBy(() -> AttackRegistry.create("fab", Map.of("variant", "apgd")))
+                .hasMessage("parameter variant of attack fab: variant must be fab-t or fab, got 'apgd'");
+        assertThatThrownBy(() -> AttackRegistry.create("fab", Map.of("beta", "1.5")))
+                .hasMessage("beta must be in (0, 1], got 1.5");
+        assertThatThrownBy(() -> AttackRegistry.create("fab", Map.of("target-classes", "0")))
+                .hasMessage("target-classes must be >= 1, got 0");
+    }
 }

@@ -36,7 +36,15 @@ import java.util.Optional;
  * {@code maxIter} steps; {@code x_i} is the adversarial. As in the authors' reference code the
  * overshoot is applied to the point that is tested (and differentiated), so a binary linear
  * classifier is fooled in one step at exactly {@code (1 + overshoot)} times its distance to the
- * boundary. The accumulated perturbation is kept so that {@code x_i} stays inside the bounds.
+ * boundary.
+ *
+ * <p>Bounds (the paper has none): {@code x_i} is clipped to the model's bounds and the accumulated
+ * perturbation is kept consistent with the clipped point. A coordinate already at a bound that the
+ * step would push further out is frozen for that step (its component of {@code w_k} is dropped
+ * before the distances and the step are computed), so the step is DeepFool's minimal step within
+ * the face of the box the point lies on. Without this, clipping cancels most of each step on images
+ * with saturated pixels and DeepFool stalls (on the Fashion-MNIST CNN of the tests: 57% instead of
+ * 100% success in 50 iterations). Inside the box the step is exactly the paper's.
  *
  * <p>Candidates: as in the paper's experiments only the {@code candidates} classes with the
  * largest clean logits (the clean prediction included) are considered. Batched: one
