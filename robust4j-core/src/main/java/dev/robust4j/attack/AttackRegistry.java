@@ -47,6 +47,14 @@ public final class AttackRegistry {
             Norm norm = p.norm(Norm.LINF);
             return gradient(p, Attacks.pgd(norm, p.eps(norm)), true);
         });
+        FACTORIES.put("mim", p -> {
+            Norm norm = p.norm(Norm.LINF);
+            GradientDescentAttack a = Attacks.mim(norm, p.eps(norm));
+            if (p.has("decay")) {
+                a = a.decay(p.number("decay"));
+            }
+            return gradient(p, a, true);
+        });
         FACTORIES.put("transfer", AttackRegistry::transfer);
         FACTORIES.put("cw-l2", AttackRegistry::cwL2);
         FACTORIES.put("cw-linf", AttackRegistry::cwLinf);

@@ -17,9 +17,15 @@ import dev.robust4j.attack.whitebox.ElasticNetAttack;
  *   <tr><td>{@link #fgm}</td><td>fgm</td><td>1</td><td>eps</td><td>no</td><td>no</td></tr>
  *   <tr><td>{@link #bim}</td><td>bim</td><td>10</td><td>2.5 eps / steps</td><td>no</td><td>yes</td></tr>
  *   <tr><td>{@link #pgd}</td><td>pgd</td><td>40</td><td>2.5 eps / steps</td><td>yes</td><td>yes</td></tr>
+ *   <tr><td>{@link #mim}</td><td>mim</td><td>10</td><td>eps / steps</td><td>no</td><td>yes</td></tr>
  * </table>
+ *
+ * <p>All use the cross-entropy loss and one restart; MIM adds momentum with decay 1.0.
  */
 public final class Attacks {
+
+    /** Default step size, in units of {@code eps / steps}, of BIM and PGD (Madry et al. 2018). */
+    private static final float MADRY_STEP_SCALE = 2.5f;
 
     private Attacks() {}
 
@@ -32,7 +38,7 @@ public final class Attacks {
      */
     public static GradientDescentAttack fgsm(float eps) {
         return new GradientDescentAttack(
-                "fgsm", Norm.LINF, eps, 1, null, false, 1, false, GradientLoss.CROSS_ENTROPY, 0L);
+                "fgsm", Norm.LINF, eps, 1, null, false, 1, false, GradientLoss.CROSS_ENTROPY, 0f, MADRY_STEP_SCALE, 0L);
     }
 
     /**
@@ -44,7 +50,7 @@ public final class Attacks {
      */
     public static GradientDescentAttack fgm(Norm norm, float eps) {
         return new GradientDescentAttack(
-                "fgm", norm, eps, 1, null, false, 1, false, GradientLoss.CROSS_ENTROPY, 0L);
+                "fgm", norm, eps, 1, null, false, 1, false, GradientLoss.CROSS_ENTROPY, 0f, MADRY_STEP_SCALE, 0L);
     }
 
     /**
@@ -66,7 +72,7 @@ public final class Attacks {
      */
     public static GradientDescentAttack bim(Norm norm, float eps) {
         return new GradientDescentAttack(
-                "bim", norm, eps, 10, null, false, 1, true, GradientLoss.CROSS_ENTROPY, 0L);
+                "bim", norm, eps, 10, null, false, 1, true, GradientLoss.CROSS_ENTROPY, 0f, MADRY_STEP_SCALE, 0L);
     }
 
     /**
@@ -88,7 +94,22 @@ public final class Attacks {
      */
     public static GradientDescentAttack pgd(Norm norm, float eps) {
         return new GradientDescentAttack(
-                "pgd", norm, eps, 40, null, true, 1, true, GradientLoss.CROSS_ENTROPY, 0L);
+                "pgd", norm, eps, 40, null, true, 1, true, GradientLoss.CROSS_ENTROPY, 0f, MADRY_STEP_SCALE, 0L);
+    }
+
+    /**
+     * Momentum Iterative Method (Dong et al., "Boosting Adversarial Attacks with Momentum", CVPR
+     * 2018): BIM whose steps follow the accumulated gradient {@code g_{t+1} = μ g_t + ∇/‖∇‖₁}, with
+     * decay μ = 1.0, 10 steps of {@code eps / steps} (the paper's α = ε/T) from the clean input.
+     * In L∞ each step is {@code α sign(g)}, in L2 {@code α g / ‖g‖₂}.
+     *
+     * @param norm {@link Norm#LINF} or {@link Norm#L2}
+     * @param eps the radius
+     * @return the attack; {@link GradientDescentAttack#decay(float)} sets μ
+     */
+    public static GradientDescentAttack mim(Norm norm, float eps) {
+        return new GradientDescentAttack(
+                "mim", norm, eps, 10, null, false, 1, true, GradientLoss.CROSS_ENTROPY, 1.0f, 1.0f, 0L);
     }
 
     /**
