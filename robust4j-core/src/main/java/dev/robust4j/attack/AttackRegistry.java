@@ -6,6 +6,7 @@ import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
 import dev.robust4j.attack.whitebox.ElasticNetAttack;
+import dev.robust4j.attack.whitebox.AutoPgd;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,9 @@ public final class AttackRegistry {
             }
             return gradient(p, a, true);
         });
+        FACTORIES.put("apgd-ce", p -> autoPgd(p, AutoPgd.Loss.CE));
+        FACTORIES.put("apgd-dlr", p -> autoPgd(p, AutoPgd.Loss.DLR));
+        FACTORIES.put("apgd-t", p -> autoPgd(p, AutoPgd.Loss.TARGETED_DLR));
         FACTORIES.put("transfer", AttackRegistry::transfer);
         FACTORIES.put("cw-l2", AttackRegistry::cwL2);
         FACTORIES.put("cw-linf", AttackRegistry::cwLinf);
@@ -170,6 +174,27 @@ public final class AttackRegistry {
         }
         Classifier surrogate = p.loader.load(path);
         return TransferAttack.of(surrogate, attack);
+    }
+
+    private static EvasionAttack autoPgd(Params p, AutoPgd.Loss loss) {
+        Norm norm = p.norm(Norm.LINF);
+        AutoPgd a = AutoPgd.ce(norm, p.eps(norm)).loss(loss);
+        if (p.has("steps")) {
+            a = a.steps(p.integer("steps"));
+        }
+        if (p.has("restarts")) {
+            a = a.restarts(p.integer("restarts"));
+        }
+        if (p.has("rho")) {
+            a = a.rho(p.number("rho"));
+        }
+        if (loss == AutoPgd.Loss.TARGETED_DLR && p.has("target-classes")) {
+            a = a.targetClasses(p.integer("target-classes"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
     }
 
     private static EvasionAttack gradient(Params p, GradientDescentAttack base, boolean iterative) {

@@ -1,5 +1,6 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.whitebox.AutoPgd;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
@@ -151,5 +152,40 @@ public final class Attacks {
      */
     public static BoxConstrainedLbfgs lbfgs() {
         return BoxConstrainedLbfgs.create();
+    }
+
+    /**
+     * Auto-PGD on the cross-entropy loss (Croce and Hein, ICML 2020): 100 steps with the
+     * parameter-free step-size schedule, 1 restart.
+     *
+     * @param norm {@link Norm#LINF} or {@link Norm#L2}
+     * @param eps the radius
+     * @return the attack with its defaults (see {@link AutoPgd})
+     */
+    public static AutoPgd apgdCe(Norm norm, float eps) {
+        return AutoPgd.ce(norm, eps);
+    }
+
+    /**
+     * Auto-PGD on the Difference of Logits Ratio loss (Croce and Hein, ICML 2020).
+     *
+     * @param norm {@link Norm#LINF} or {@link Norm#L2}
+     * @param eps the radius
+     * @return the attack with its defaults (see {@link AutoPgd})
+     */
+    public static AutoPgd apgdDlr(Norm norm, float eps) {
+        return AutoPgd.dlr(norm, eps);
+    }
+
+    /**
+     * APGD-T: Auto-PGD on the targeted DLR loss towards the 9 highest-ranked other classes in turn
+     * (Croce and Hein, ICML 2020).
+     *
+     * @param norm {@link Norm#LINF} or {@link Norm#L2}
+     * @param eps the radius
+     * @return the attack with its defaults (see {@link AutoPgd})
+     */
+    public static AutoPgd apgdT(Norm norm, float eps) {
+        return AutoPgd.targeted(norm, eps);
     }
 }

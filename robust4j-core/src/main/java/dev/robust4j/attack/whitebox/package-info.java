@@ -1,7 +1,9 @@
 /**
  * White-box attacks built on the model's input gradients beyond the gradient-descent engine:
  * the optimisation-based minimal-perturbation attacks of Carlini and Wagner (L2 and L∞), the
- * Elastic-Net attack (EAD) and the box-constrained L-BFGS attack of Szegedy et al.
+ * Elastic-Net attack (EAD) and the box-constrained L-BFGS attack of Szegedy et al.; Auto-PGD with
+ * its cross-entropy, DLR and targeted-DLR losses ({@code AutoPgd}) and the AutoAttack ensemble
+ * ({@code AutoAttack}) of Croce and Hein.
  *
  * <p>They share package-private machinery where the mathematics is the same: the C&amp;W loss
  * ({@code CarliniLoss}), a batched Adam step ({@code Adam}), the per-sample binary search over the
