@@ -6,6 +6,7 @@ import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
 import dev.robust4j.attack.whitebox.ElasticNetAttack;
+import dev.robust4j.attack.whitebox.AutoAttack;
 import dev.robust4j.attack.whitebox.AutoPgd;
 
 import java.util.ArrayList;
@@ -59,6 +60,20 @@ public final class AttackRegistry {
         FACTORIES.put("apgd-ce", p -> autoPgd(p, AutoPgd.Loss.CE));
         FACTORIES.put("apgd-dlr", p -> autoPgd(p, AutoPgd.Loss.DLR));
         FACTORIES.put("apgd-t", p -> autoPgd(p, AutoPgd.Loss.TARGETED_DLR));
+        FACTORIES.put("auto-attack", p -> {
+            Norm norm = p.norm(Norm.LINF);
+            AutoAttack a = AutoAttack.standard(norm, p.eps(norm));
+            if (p.has("version")) {
+                a = a.version(p.string("version"));
+            }
+            if (p.has("steps")) {
+                a = a.steps(p.integer("steps"));
+            }
+            if (p.has("seed")) {
+                a = a.seed(p.longValue("seed"));
+            }
+            return a;
+        });
         FACTORIES.put("transfer", AttackRegistry::transfer);
         FACTORIES.put("cw-l2", AttackRegistry::cwL2);
         FACTORIES.put("cw-linf", AttackRegistry::cwLinf);

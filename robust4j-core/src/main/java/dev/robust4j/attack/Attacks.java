@@ -1,5 +1,6 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.whitebox.AutoAttack;
 import dev.robust4j.attack.whitebox.AutoPgd;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
@@ -187,5 +188,17 @@ public final class Attacks {
      */
     public static AutoPgd apgdT(Norm norm, float eps) {
         return AutoPgd.targeted(norm, eps);
+    }
+
+    /**
+     * AutoAttack, standard version (Croce and Hein, ICML 2020): APGD-CE then APGD-T, each on the
+     * samples still robust. FAB-T and Square are not in this build yet (see {@link AutoAttack}).
+     *
+     * @param norm {@link Norm#LINF} or {@link Norm#L2}
+     * @param eps the radius
+     * @return the ensemble
+     */
+    public static AutoAttack autoAttack(Norm norm, float eps) {
+        return AutoAttack.standard(norm, eps);
     }
 }
