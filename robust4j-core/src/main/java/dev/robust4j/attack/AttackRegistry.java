@@ -6,6 +6,8 @@ import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
 import dev.robust4j.attack.whitebox.CarliniWagnerL2;
 import dev.robust4j.attack.whitebox.CarliniWagnerLinf;
 import dev.robust4j.attack.whitebox.DeepFool;
+import dev.robust4j.attack.whitebox.AutoAttack;
+import dev.robust4j.attack.whitebox.AutoPgd;
 import dev.robust4j.attack.whitebox.ElasticNetAttack;
 import dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack;
 import dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack;
@@ -49,6 +51,31 @@ public final class AttackRegistry {
         FACTORIES.put("pgd", p -> {
             Norm norm = p.norm(Norm.LINF);
             return gradient(p, Attacks.pgd(norm, p.eps(norm)), true);
+        });
+        FACTORIES.put("mim", p -> {
+            Norm norm = p.norm(Norm.LINF);
+            GradientDescentAttack a = Attacks.mim(norm, p.eps(norm));
+            if (p.has("decay")) {
+                a = a.decay(p.number("decay"));
+            }
+            return gradient(p, a, true);
+        });
+        FACTORIES.put("apgd-ce", p -> autoPgd(p, AutoPgd.Loss.CE));
+        FACTORIES.put("apgd-dlr", p -> autoPgd(p, AutoPgd.Loss.DLR));
+        FACTORIES.put("apgd-t", p -> autoPgd(p, AutoPgd.Loss.TARGETED_DLR));
+        FACTORIES.put("auto-attack", p -> {
+            Norm norm = p.norm(Norm.LINF);
+            AutoAttack a = AutoAttack.standard(norm, p.eps(norm));
+            if (p.has("version")) {
+                a = a.version(p.string("version"));
+            }
+            if (p.has("steps")) {
+                a = a.steps(p.integer("steps"));
+            }
+            if (p.has("seed")) {
+                a = a.seed(p.longValue("seed"));
+            }
+            return a;
         });
         FACTORIES.put("transfer", AttackRegistry::transfer);
         FACTORIES.put("cw-l2", AttackRegistry::cwL2);
@@ -168,6 +195,27 @@ public final class AttackRegistry {
         }
         Classifier surrogate = p.loader.load(path);
         return TransferAttack.of(surrogate, attack);
+    }
+
+    private static EvasionAttack autoPgd(Params p, AutoPgd.Loss loss) {
+        Norm norm = p.norm(Norm.LINF);
+        AutoPgd a = AutoPgd.ce(norm, p.eps(norm)).loss(loss);
+        if (p.has("steps")) {
+            a = a.steps(p.integer("steps"));
+        }
+        if (p.has("restarts")) {
+            a = a.restarts(p.integer("restarts"));
+        }
+        if (p.has("rho")) {
+            a = a.rho(p.number("rho"));
+        }
+        if (loss == AutoPgd.Loss.TARGETED_DLR && p.has("target-classes")) {
+            a = a.targetClasses(p.integer("target-classes"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
     }
 
     private static EvasionAttack gradient(Params p, GradientDescentAttack base, boolean iterative) {

@@ -5,7 +5,9 @@
  *       Elastic-Net attack (EAD) and the box-constrained L-BFGS attack of Szegedy et al.;
  *   <li>the linearisation and Jacobian attacks {@link dev.robust4j.attack.whitebox.DeepFool DeepFool},
  *       {@link dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack JSMA} and
- *       {@link dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack FAB}.
+ *       {@link dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack FAB};
+ *   <li>Auto-PGD with its cross-entropy, DLR and targeted-DLR losses ({@code AutoPgd}) and the
+ *       AutoAttack ensemble ({@code AutoAttack}) of Croce and Hein.
  * </ul>
  *
  * <p>They share package-private machinery where the mathematics is the same: the C&amp;W loss
