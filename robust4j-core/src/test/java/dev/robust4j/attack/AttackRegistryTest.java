@@ -25,7 +25,7 @@ class AttackRegistryTest {
     @Test
     void refusesUnknownNamesParametersAndBadValues() {
         assertThatThrownBy(() -> AttackRegistry.create("nope", Map.of()))
-                .hasMessage("unknown attack 'nope'; known attacks: fgsm, fgm, bim, pgd");
+                .hasMessage("unknown attack 'nope'; known attacks: fgsm, fgm, bim, pgd, square, simba, zoo, one-pixel");
         assertThatThrownBy(() -> AttackRegistry.create("fgsm", Map.of("steps", "3")))
                 .hasMessageStartingWith("unknown parameter 'steps' for attack fgsm; known parameters: ")
                 .hasMessageContaining("eps");
