@@ -94,6 +94,22 @@ class CliTest {
     }
 
     @Test
+    void scoreBasedBlackBoxAttackRecordsItsQueries(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("square.json");
+        Run r = run("attack", "--model", FIXTURES.resolve("cnn_traced.pt").toString(),
+                "--data", FIXTURES.resolve("x.npy").toString(), "--labels", FIXTURES.resolve("y.npy").toString(),
+                "--attack", "square", "--param", "eps=0.1", "--param", "max-queries=100", "--limit", "8",
+                "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("square (black-box, untargeted) on 8 samples");
+        JsonNode o = JSON.readTree(json.toFile());
+        assertThat(o.get("threat_model").asText()).isEqualTo("black-box");
+        assertThat(o.get("params").get("max-queries").asInt()).isEqualTo(100);
+        assertThat(o.get("queries_mean").asDouble()).isPositive().isLessThanOrEqualTo(100);
+        assertThat(o.get("perturbation").get("linf_max").asDouble()).isLessThanOrEqualTo(0.1 + 1e-6);
+    }
+
+    @Test
     void trainThenAttackTheModelDirectory(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m");
         Run t = run("train", "--data", "sample", "--limit", "2000", "--arch", "mlp", "--epochs", "2", "--out", model.toString());
