@@ -12,6 +12,11 @@ import dev.robust4j.attack.whitebox.ElasticNetAttack;
 import dev.robust4j.attack.whitebox.FastAdaptiveBoundaryAttack;
 import dev.robust4j.attack.whitebox.JacobianSaliencyMapAttack;
 
+import dev.robust4j.attack.blackbox.OnePixelAttack;
+import dev.robust4j.attack.blackbox.SimBA;
+import dev.robust4j.attack.blackbox.SquareAttack;
+import dev.robust4j.attack.blackbox.ZooAttack;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +90,10 @@ public final class AttackRegistry {
         FACTORIES.put("deepfool", AttackRegistry::deepFool);
         FACTORIES.put("jsma", AttackRegistry::jsma);
         FACTORIES.put("fab", AttackRegistry::fab);
+        FACTORIES.put("square", AttackRegistry::square);
+        FACTORIES.put("simba", AttackRegistry::simba);
+        FACTORIES.put("zoo", AttackRegistry::zoo);
+        FACTORIES.put("one-pixel", AttackRegistry::onePixel);
     }
 
     /**
@@ -398,6 +407,96 @@ public final class AttackRegistry {
         }
         if (p.has("target-classes")) {
             a = a.targetClasses(p.integer("target-classes"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack square(Params p) {
+        Norm norm = p.norm(Norm.LINF);
+        SquareAttack a = SquareAttack.linf(p.eps(norm)).norm(norm);
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.integer("max-queries"));
+        }
+        if (p.has("p-init")) {
+            a = a.pInit(p.number("p-init"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack simba(Params p) {
+        SimBA a = SimBA.dct();
+        if (p.has("basis")) {
+            a = a.basis(p.wrap("basis", () -> SimBA.Basis.parse(p.string("basis"))));
+        }
+        if (p.has("epsilon")) {
+            a = a.epsilon(p.number("epsilon"));
+        }
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.integer("max-queries"));
+        }
+        if (p.has("freq-dims")) {
+            a = a.freqDims(p.integer("freq-dims"));
+        }
+        if (p.has("stride")) {
+            a = a.stride(p.integer("stride"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack zoo(Params p) {
+        ZooAttack a = ZooAttack.create();
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("learning-rate")) {
+            a = a.learningRate(p.number("learning-rate"));
+        }
+        if (p.has("confidence")) {
+            a = a.confidence(p.number("confidence"));
+        }
+        if (p.has("initial-const")) {
+            a = a.initialConst(p.number("initial-const"));
+        }
+        if (p.has("binary-search-steps")) {
+            a = a.binarySearchSteps(p.integer("binary-search-steps"));
+        }
+        if (p.has("nb-parallel")) {
+            a = a.nbParallel(p.integer("nb-parallel"));
+        }
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.integer("max-queries"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack onePixel(Params p) {
+        OnePixelAttack a = OnePixelAttack.create();
+        if (p.has("pixels")) {
+            a = a.pixels(p.integer("pixels"));
+        }
+        if (p.has("population")) {
+            a = a.population(p.integer("population"));
+        }
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("crossover")) {
+            a = a.crossover(p.number("crossover"));
+        }
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.integer("max-queries"));
         }
         if (p.has("seed")) {
             a = a.seed(p.longValue("seed"));
