@@ -1,8 +1,12 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.blackbox.BoundaryAttack;
+import dev.robust4j.attack.blackbox.HopSkipJump;
+
 /**
- * Short factories for the gradient attacks. Each returns an immutable
- * {@link GradientDescentAttack} whose settings can be changed with withers.
+ * Short factories for the attacks. The gradient presets return an immutable
+ * {@link GradientDescentAttack}; the label-only attacks their own classes; settings change with
+ * withers.
  *
  * <table>
  *   <caption>Presets and their defaults</caption>
@@ -83,5 +87,26 @@ public final class Attacks {
     public static GradientDescentAttack pgd(Norm norm, float eps) {
         return new GradientDescentAttack(
                 "pgd", norm, eps, 40, null, true, 1, true, GradientLoss.CROSS_ENTROPY, 0L);
+    }
+
+    /**
+     * Boundary Attack (Brendel et al. 2018): label-only, minimal L2, with the defaults of
+     * {@link BoundaryAttack#create()}.
+     *
+     * @return the attack
+     */
+    public static BoundaryAttack boundary() {
+        return BoundaryAttack.create();
+    }
+
+    /**
+     * HopSkipJumpAttack (Chen et al. 2020): label-only, minimal norm, with the defaults of
+     * {@link HopSkipJump#l2()}.
+     *
+     * @param norm {@link Norm#L2} or {@link Norm#LINF}
+     * @return the attack
+     */
+    public static HopSkipJump hopSkipJump(Norm norm) {
+        return HopSkipJump.l2().norm(norm);
     }
 }
