@@ -1,5 +1,7 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.blackbox.BoundaryAttack;
+import dev.robust4j.attack.blackbox.HopSkipJump;
 import dev.robust4j.attack.blackbox.TransferAttack;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
@@ -94,6 +96,8 @@ public final class AttackRegistry {
         FACTORIES.put("simba", AttackRegistry::simba);
         FACTORIES.put("zoo", AttackRegistry::zoo);
         FACTORIES.put("one-pixel", AttackRegistry::onePixel);
+        FACTORIES.put("boundary", AttackRegistry::boundary);
+        FACTORIES.put("hop-skip-jump", AttackRegistry::hopSkipJump);
     }
 
     /**
@@ -504,6 +508,64 @@ public final class AttackRegistry {
         return a;
     }
 
+    private static EvasionAttack boundary(Params p) {
+        BoundaryAttack a = BoundaryAttack.create();
+        if (p.has("steps")) {
+            a = a.steps(p.integer("steps"));
+        }
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.longValue("max-queries"));
+        }
+        if (p.has("spherical-step")) {
+            a = a.sphericalStep(p.real("spherical-step"));
+        }
+        if (p.has("source-step")) {
+            a = a.sourceStep(p.real("source-step"));
+        }
+        if (p.has("step-adaptation")) {
+            a = a.stepAdaptation(p.real("step-adaptation"));
+        }
+        if (p.has("init-trials")) {
+            a = a.initTrials(p.integer("init-trials"));
+        }
+        if (p.has("eps")) {
+            a = a.eps(p.number("eps"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
+    private static EvasionAttack hopSkipJump(Params p) {
+        HopSkipJump a = HopSkipJump.l2().norm(p.norm(Norm.L2));
+        if (p.has("max-iter")) {
+            a = a.maxIter(p.integer("max-iter"));
+        }
+        if (p.has("max-queries")) {
+            a = a.maxQueries(p.longValue("max-queries"));
+        }
+        if (p.has("init-evals")) {
+            a = a.initEvals(p.integer("init-evals"));
+        }
+        if (p.has("max-evals")) {
+            a = a.maxEvals(p.integer("max-evals"));
+        }
+        if (p.has("gamma")) {
+            a = a.gamma(p.real("gamma"));
+        }
+        if (p.has("init-trials")) {
+            a = a.initTrials(p.integer("init-trials"));
+        }
+        if (p.has("eps")) {
+            a = a.eps(p.number("eps"));
+        }
+        if (p.has("seed")) {
+            a = a.seed(p.longValue("seed"));
+        }
+        return a;
+    }
+
     /** Parameter values of one attack, tracking which were used. */
     private static final class Params {
         private final String attack;
@@ -570,6 +632,20 @@ public final class AttackRegistry {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "parameter " + key + " of attack " + attack + " must be an integer, got '" + v + "'");
+            }
+        }
+
+        double real(String key) {
+            String v = string(key);
+            try {
+                double d = Double.parseDouble(v);
+                if (!Double.isFinite(d)) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "parameter " + key + " of attack " + attack + " must be a number, got '" + v + "'");
             }
         }
 

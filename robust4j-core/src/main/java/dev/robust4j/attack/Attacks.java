@@ -1,5 +1,7 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.attack.blackbox.BoundaryAttack;
+import dev.robust4j.attack.blackbox.HopSkipJump;
 import dev.robust4j.attack.whitebox.AutoAttack;
 import dev.robust4j.attack.whitebox.AutoPgd;
 import dev.robust4j.attack.whitebox.BoxConstrainedLbfgs;
@@ -235,5 +237,13 @@ public final class Attacks {
      */
     public static AutoAttack autoAttack(Norm norm, float eps) {
         return AutoAttack.standard(norm, eps);
+    }
+
+    public static BoundaryAttack boundary() {
+        return BoundaryAttack.create();
+    }
+
+    public static HopSkipJump hopSkipJump(Norm norm) {
+        return HopSkipJump.l2().norm(norm);
     }
 }
