@@ -9,6 +9,7 @@ import dev.robust4j.data.Npy;
 import dev.robust4j.data.Split;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.OnnxClassifier;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.nn.ModelDirectory;
 
@@ -61,13 +62,14 @@ public final class Robust4j {
     }
 
     /**
-     * Loads a model: a TorchScript file ({@code .pt}) or a directory written by
-     * {@link ModelDirectory#save}. A directory knows its own input shape and bounds; a TorchScript
-     * file needs them.
+     * Loads a model: a TorchScript file ({@code .pt}), an ONNX file ({@code .onnx}, black-box: an
+     * {@link OnnxClassifier} answers predictions only) or a directory written by
+     * {@link ModelDirectory#save}. A directory knows its own input shape and bounds; a file needs
+     * them.
      *
      * @param path the file or directory
-     * @param inputShape the per-sample input shape, for TorchScript files
-     * @param bounds the input bounds for TorchScript files, or {@code null} for {@code [0, 1]}
+     * @param inputShape the per-sample input shape, for TorchScript and ONNX files
+     * @param bounds the input bounds for TorchScript and ONNX files, or {@code null} for {@code [0, 1]}
      * @return the model; close it if it is {@link AutoCloseable}
      * @throws IllegalArgumentException if the path is not a model robust4j can load
      */
@@ -76,7 +78,7 @@ public final class Robust4j {
             if (!ModelDirectory.isModelDirectory(path)) {
                 throw new IllegalArgumentException(
                         "model directory " + path + " has no robust4j-model.json; expected a directory written by"
-                                + " 'robust4j train' or a TorchScript .pt file");
+                                + " 'robust4j train', a TorchScript .pt or an ONNX .onnx file");
             }
             try {
                 return ModelDirectory.load(path);
@@ -88,12 +90,17 @@ public final class Robust4j {
             throw new IllegalArgumentException("model " + path + " does not exist");
         }
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".onnx")) {
-            throw new IllegalArgumentException(
-                    "model " + path + ": ONNX models are not supported by this version; use a TorchScript .pt file");
-        }
+        boolean onnx = name.endsWith(".onnx");
         if (inputShape == null) {
-            throw new IllegalArgumentException("a TorchScript model needs its per-sample input shape, e.g. 1,28,28");
+            throw new IllegalArgumentException(
+                    "a" + (onnx ? "n ONNX" : " TorchScript") + " model needs its per-sample input shape, e.g. 1,28,28");
+        }
+        if (onnx) {
+            return OnnxClassifier.builder()
+                    .setModelFile(path)
+                    .setInputShape(inputShape)
+                    .optBounds(bounds == null ? Bounds.UNIT : bounds)
+                    .build();
         }
         return TorchScriptClassifier.builder()
                 .setModelFile(path)
@@ -111,6 +118,21 @@ public final class Robust4j {
      */
     public static EvasionAttack attack(String name, Map<String, String> params) {
         return AttackRegistry.create(name, params);
+    }
+
+    /**
+     * Makes an attack whose parameters may name model files, such as {@code transfer}'s
+     * {@code surrogate=PATH}, loading them with the given loader, e.g.
+     * {@code path -> Robust4j.loadModel(Path.of(path), shape, null)}. The caller owns and closes
+     * the models it loads.
+     *
+     * @param name e.g. {@code transfer}
+     * @param params e.g. {@code surrogate=cnn.pt, attack=pgd, eps=0.1}
+     * @param loader loads the models the parameters name
+     * @return the attack
+     */
+    public static EvasionAttack attack(String name, Map<String, String> params, AttackRegistry.ModelLoader loader) {
+        return AttackRegistry.create(name, params, loader);
     }
 
     /**

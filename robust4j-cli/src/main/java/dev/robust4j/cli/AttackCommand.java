@@ -12,6 +12,8 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.report.AttackRunJson;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,8 +43,16 @@ final class AttackCommand implements Callable<Integer> {
     String attackName;
 
     @Option(names = "--param", paramLabel = "k=v",
-            description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40.")
+            description = "An attack parameter by its kebab-case name, e.g. --param eps=0.1 --param steps=40. The"
+                    + " transfer attack takes surrogate=PATH (a model with gradients, loaded like --model),"
+                    + " attack=NAME (default pgd) and the inner attack's parameters.")
     Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--defence", paramLabel = "SPEC",
+            description = "A run-time defence around the model, name[:k=v,...]; repeatable, applied in order: "
+                    + "feature-squeezing:bit-depth=1, median-smoothing:window=2, spatial-smoothing:window=3, "
+                    + "jpeg-compression:quality=75, gaussian-noise:sigma=0.1, ensemble:members=a.pt|b,vote=mean.")
+    List<String> defences = new ArrayList<>();
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "128",
             description = "Samples per attack call (default: ${DEFAULT-VALUE}).")
@@ -71,10 +81,17 @@ final class AttackCommand implements Callable<Integer> {
         }
         Map<String, String> p = new LinkedHashMap<>(params);
         p.putIfAbsent("seed", Long.toString(seed));
-        EvasionAttack attack = Robust4j.attack(attackName, p);
         Dataset data = dataOptions.load(Split.TEST);
+        // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
+        try (ModelOptions.Loader others = modelOptions.loader(data)) {
+            EvasionAttack attack = Robust4j.attack(attackName, p, others);
+            return run(attack, data);
+        }
+    }
+
+    private int run(EvasionAttack attack, Dataset data) throws Exception {
         try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
-            Classifier model = loaded.model();
+            Classifier model = Defences.wrap(loaded.model(), defences, modelOptions);
             Dataset input = ModelOptions.fit(data, model);
             int[] targets = target == null ? null : Targets.parse(target, input, model.numClasses(), seed);
             AttackResult result;
@@ -87,7 +104,7 @@ final class AttackCommand implements Callable<Integer> {
             }
             AttackSummary summary = AttackSummary.of(result);
             if (json != null) {
-                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary), json);
+                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary, model), json);
             }
             out().println(Summaries.line(attack, targets != null, summary));
         }

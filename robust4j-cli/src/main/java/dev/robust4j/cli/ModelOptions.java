@@ -1,28 +1,32 @@
 package dev.robust4j.cli;
 
 import dev.robust4j.Robust4j;
+import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import picocli.CommandLine.Option;
 
-/** The options that name a model: a TorchScript file or a directory {@code train} wrote. */
+/** The options that name a model: a TorchScript file, an ONNX file or a directory {@code train} wrote. */
 final class ModelOptions {
 
     @Option(names = "--model", required = true, paramLabel = "M",
-            description = "A TorchScript file (.pt) or a model directory written by 'robust4j train'.")
+            description = "A TorchScript file (.pt), an ONNX file (.onnx; black-box attacks only) or a model directory"
+                    + " written by 'robust4j train'.")
     Path model;
 
     @Option(names = "--input-shape", paramLabel = "C,H,W",
-            description = "Per-sample input shape of a TorchScript model (default: the data's sample shape).")
+            description = "Per-sample input shape of a TorchScript or ONNX model (default: the data's sample shape).")
     String inputShape;
 
     @Option(names = "--bounds", paramLabel = "MIN,MAX",
-            description = "Input bounds of a TorchScript model (default: 0,1).")
+            description = "Input bounds of a TorchScript or ONNX model (default: 0,1).")
     String bounds;
 
     /** A loaded model that releases its native memory on close. */
@@ -36,9 +40,71 @@ final class ModelOptions {
     }
 
     Loaded load(Dataset data) {
-        long[] shape = inputShape == null ? data.sampleShape() : parseShape(inputShape);
-        Bounds b = bounds == null ? null : parseBounds(bounds);
-        return new Loaded(Robust4j.loadModel(model, shape, b));
+        return new Loaded(Robust4j.loadModel(model, shape(data), bounds()));
+    }
+
+    /**
+     * Makes a loader for the other models attack parameters name (a transfer attack's surrogate):
+     * loaded like {@code --model}, with the same input shape and bounds, and closed with the
+     * loader.
+     *
+     * @param data the data, for the default input shape
+     * @return the loader; close it after the attack's last use
+     */
+    Loader loader(Dataset data) {
+        return new Loader(shape(data), bounds());
+    }
+
+    private long[] shape(Dataset data) {
+        return inputShape == null ? data.sampleShape() : parseShape(inputShape);
+    }
+
+    private Bounds bounds() {
+        return bounds == null ? null : parseBounds(bounds);
+    }
+
+    /** Loads the models attack parameters name and closes them all on close. */
+    static final class Loader implements AttackRegistry.ModelLoader, AutoCloseable {
+        private final long[] shape;
+        private final Bounds bounds;
+        private final List<Classifier> loaded = new ArrayList<>();
+
+        Loader(long[] shape, Bounds bounds) {
+            this.shape = shape;
+            this.bounds = bounds;
+        }
+
+        @Override
+        public Classifier load(String path) {
+            Classifier m = Robust4j.loadModel(Path.of(path), shape, bounds);
+            loaded.add(m);
+            return m;
+        }
+
+        @Override
+        public void close() {
+            RuntimeException failure = null;
+            for (Classifier m : loaded) {
+                if (m instanceof AutoCloseable) {
+                    try {
+                        ((AutoCloseable) m).close();
+                    } catch (Exception e) {
+                        if (failure == null) {
+                            failure = new IllegalStateException("cannot close " + m.description() + ": " + e.getMessage(), e);
+                        }
+                    }
+                }
+            }
+            loaded.clear();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /** Loads an ensemble member with the main model's input shape and bounds. */
+    Classifier loadMember(Path path, Classifier like) {
+        return Robust4j.loadModel(path, like.inputShape().getShape(), like.bounds());
     }
 
     /** Views the data with the model's input shape when the sizes agree. */

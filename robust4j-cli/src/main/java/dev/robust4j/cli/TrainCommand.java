@@ -1,6 +1,11 @@
 package dev.robust4j.cli;
 
+import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
+import dev.robust4j.defence.DefenceSpec;
+import dev.robust4j.defence.TrainingDefences;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.nn.BatchTransform;
 import dev.robust4j.data.KnownDatasets;
 import dev.robust4j.data.Split;
 import dev.robust4j.metric.Accuracy;
@@ -41,7 +46,9 @@ final class TrainCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--defence", paramLabel = "SPEC",
-            description = "A training-time defence, name[:k=v,...]; repeatable.")
+            description = "A training-time defence, name[:k=v,...]; repeatable, applied in order: "
+                    + "adversarial-training:attack=pgd,eps=0.1,steps=7,step-size=0.02,ratio=1 (or preset=madry|fast), "
+                    + "gaussian-augmentation:sigma=0.1,ratio=1, label-smoothing:max-value=0.9.")
     List<String> defences = new ArrayList<>();
 
     @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
@@ -66,28 +73,30 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!defences.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "unknown defence '" + defences.get(0) + "': this version has no training-time defences yet");
+        Dataset train = dataOptions.load(Split.TRAIN);
+        BatchTransform transform = BatchTransform.identity();
+        for (String d : defences) {
+            transform = transform.andThen(TrainingDefences.create(DefenceSpec.parse(d), Bounds.UNIT,
+                    path -> Robust4j.loadModel(path, train.sampleShape(), Bounds.UNIT)));
         }
         TrainingConfig.Builder config = TrainingConfig.builder()
                 .optEpochs(epochs)
                 .optBatchSize(batchSize)
                 .optOptimiser(TrainingConfig.Optimiser.parse(optimizer))
-                .optSeed(seed);
+                .optSeed(seed)
+                .optTransform(transform);
         if (learningRate != null) {
             config.optLearningRate(learningRate);
         }
         TrainingConfig cfg = config.build();
-        Dataset train = dataOptions.load(Split.TRAIN);
         if (!train.hasLabels()) {
             throw new IllegalArgumentException(train.source() + " has no labels; training needs labels");
         }
-        NetworkSpec spec = NetworkSpec.of(arch, activation, train.sampleShape(), train.numClasses());
+        NetworkSpec network = NetworkSpec.of(arch, activation, train.sampleShape(), train.numClasses());
         int batches = (train.size() + batchSize - 1) / batchSize;
         TrainedModel model;
         try (ProgressReporter progress = ProgressReporter.start("train " + arch, (long) batches * epochs, "batches")) {
-            model = Trainer.train(train, spec, cfg, new TrainingListener() {
+            model = Trainer.train(train, network, cfg, new TrainingListener() {
                 @Override
                 public void onBatch(BatchProgress p) {
                     progress.stepTo((long) p.epoch() * p.batches() + p.batch() + 1);
@@ -99,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             model.save(out);
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                     "trained %s (%s) on %s: %d samples, %d epochs, %.1f s, train accuracy %.3f",
-                    spec.architecture().id(), spec.activation(), train.source(), train.size(), epochs,
+                    network.architecture().id(), network.activation(), train.source(), train.size(), epochs,
                     model.training().history().seconds(), model.training().history().finalAccuracy()));
             String name = dataOptions.data;
             if (KnownDatasets.isKnown(name)) {

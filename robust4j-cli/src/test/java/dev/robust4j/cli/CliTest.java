@@ -135,7 +135,7 @@ class CliTest {
         String x = FIXTURES.resolve("x.npy").toString();
         String y = FIXTURES.resolve("y.npy").toString();
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "nope"),
-                "unknown attack 'nope'; known attacks: fgsm, fgm, bim, pgd, deepfool, jsma, fab");
+                "unknown attack 'nope'; known attacks: " + String.join(", ", dev.robust4j.attack.AttackRegistry.names()));
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "pgd", "--param", "eps=3"),
                 "eps must be in (0, 1.0] for bounds [0.0, 1.0] under the linf norm, got 3.0");
         assertBad(run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "pgd", "--param", "foo=1"),
@@ -156,6 +156,51 @@ class CliTest {
         run("attack", "--model", pt, "--data", x, "--labels", y, "--attack", "pgd", "--param", "eps=3", "--json",
                 json.toString());
         assertThat(json).doesNotExist();
+    }
+
+    @Test
+    void runTimeDefencesWrapTheModelAndTheJsonSaysHowGradientsFlow(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("d.json");
+        Run r = run("attack", "--model", FIXTURES.resolve("cnn_traced.pt").toString(),
+                "--data", FIXTURES.resolve("x.npy").toString(), "--labels", FIXTURES.resolve("y.npy").toString(),
+                "--limit", "20", "--attack", "pgd", "--param", "steps=5",
+                "--defence", "feature-squeezing:bit-depth=3", "--defence", "median-smoothing",
+                "--defence", "ensemble:members=" + FIXTURES.resolve("cnn_scripted.pt"), "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode o = JSON.readTree(json.toFile());
+        assertThat(o.get("model").asText()).startsWith("ensemble(mean: TorchScript cnn_traced.pt behind feature-squeezing:bit-depth=3");
+        assertThat(o.get("gradients").asText()).startsWith("exact (chain rule");
+        Run bad = run("attack", "--model", FIXTURES.resolve("cnn_traced.pt").toString(),
+                "--data", FIXTURES.resolve("x.npy").toString(), "--labels", FIXTURES.resolve("y.npy").toString(),
+                "--attack", "fgsm", "--defence", "label-smoothing");
+        assertBad(bad, "label-smoothing is a training-time defence");
+    }
+
+    @Test
+    void detectReportsDetectionRatesAndTheMeasuredFalsePositiveRate(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("detect.json");
+        Run r = run("detect", "--model", FIXTURES.resolve("cnn_traced.pt").toString(), "--calibrate", "sample",
+                "--calibrate-limit", "200", "--fpr", "0.1", "--data", "sample", "--limit", "40", "--attacks", "fgsm,bim",
+                "--json", json.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("feature-squeezing detector").contains("fgsm").contains("bim");
+        JsonNode o = JSON.readTree(json.toFile());
+        assertThat(o.get("fpr_calibration").asDouble()).isLessThanOrEqualTo(0.1);
+        assertThat(o.get("attacks")).hasSize(2);
+        assertThat(o.get("attacks").get(0).get("detection_rate").asDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void trainWithDefencesRecordsThem(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m");
+        Run t = run("train", "--data", "sample", "--limit", "500", "--arch", "mlp", "--epochs", "1",
+                "--defence", "gaussian-augmentation:sigma=0.1", "--defence", "label-smoothing:max-value=0.8",
+                "--out", model.toString());
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(Files.readString(model.resolve("robust4j-model.json")))
+                .contains("gaussian-augmentation:sigma=0.1,ratio=1.0+label-smoothing:max-value=0.8");
+        assertBad(run("train", "--data", "sample", "--arch", "mlp", "--defence", "feature-squeezing", "--out",
+                dir.resolve("x").toString()), "unknown training defence 'feature-squeezing'");
     }
 
     private static void assertBad(Run r, String message) {

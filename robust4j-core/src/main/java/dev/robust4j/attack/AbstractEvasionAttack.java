@@ -61,6 +61,11 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                             + model.description() + " only answers predictions; use a black-box attack or a model"
                             + " with gradients (TorchScript, built-in net)");
         }
+        if (requiresScores() && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
+            throw new IllegalArgumentException(
+                    "attack " + name() + " needs the model's scores, but " + model.description()
+                            + " answers labels only; use a label-only attack (boundary, hop-skip-jump) or transfer");
+        }
         Shape shape = checkShape(model, x);
         int n = (int) shape.get(0);
         int dim = (int) (shape.size() / n);

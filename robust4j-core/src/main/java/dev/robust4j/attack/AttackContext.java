@@ -184,6 +184,35 @@ public final class AttackContext {
         }
     }
 
+    /**
+     * Returns the queries charged to one sample so far, for attacks with a per-sample query budget.
+     *
+     * @param sample the original sample index
+     * @return the model evaluations spent on it
+     */
+    public long queriesUsed(int sample) {
+        return queries[sample];
+    }
+
+    /**
+     * Charges queries spent on samples elsewhere, e.g. by a component attack run on a sub-batch.
+     *
+     * @param samples original sample indices
+     * @param counts the queries to charge to each, one per entry of {@code samples}
+     */
+    public void charge(int[] samples, long[] counts) {
+        if (samples.length != counts.length) {
+            throw new IllegalArgumentException(
+                    "one count per sample expected: " + samples.length + " samples, " + counts.length + " counts");
+        }
+        for (int i = 0; i < samples.length; i++) {
+            if (counts[i] < 0) {
+                throw new IllegalArgumentException("query count of sample " + samples[i] + " is negative: " + counts[i]);
+            }
+            queries[samples[i]] += counts[i];
+        }
+    }
+
     long[] queries() {
         return queries;
     }

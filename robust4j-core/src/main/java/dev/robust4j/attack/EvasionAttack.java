@@ -23,6 +23,16 @@ public interface EvasionAttack {
     /** @return true if the attack needs a {@link dev.robust4j.model.DifferentiableClassifier} */
     boolean requiresGradients();
 
+    /**
+     * Tells whether the attack needs real-valued scores from the model. Score-based black-box
+     * attacks do; label-only attacks and white-box attacks (which use gradients) do not.
+     *
+     * @return true if a label-only model must be refused
+     */
+    default boolean requiresScores() {
+        return false;
+    }
+
     /** @return true if the attack can aim at given target classes */
     default boolean supportsTargeted() {
         return true;

@@ -17,8 +17,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * The one gradient-descent engine behind FGSM/FGM, BIM and PGD: iterated steepest-ascent steps of
- * a loss in a {@link Norm}, each followed by projection onto the epsilon ball and the input
+ * The one gradient-descent engine behind FGSM/FGM, BIM, PGD and MIM: iterated steepest-ascent
+ * steps of a loss in a {@link Norm}, each followed by projection onto the epsilon ball and the input
  * bounds. Presets are made by {@link Attacks}; every setting is a wither returning a new,
  * validated, immutable attack:
  *
@@ -33,6 +33,11 @@ import java.util.SplittableRandom;
  *   <li>repeat {@code steps} times: evaluate the loss gradient at the current point, take a step
  *       of {@code stepSize} along the norm's steepest-ascent direction, project onto the ball and
  *       clip to the bounds;</li>
+ *   <li>with a momentum {@code decay} μ &gt; 0 (the Momentum Iterative Method of Dong et al.,
+ *       "Boosting Adversarial Attacks with Momentum", CVPR 2018) the step follows the accumulated
+ *       gradient {@code g_{t+1} = μ g_t + ∇ / ‖∇‖₁} (per sample, {@code g_0 = 0}) instead of the
+ *       current gradient: its sign in L∞, {@code g / ‖g‖₂} in L2 (the paper's L2 variant);
+ *       {@code decay = 0} is exactly the momentum-free engine;</li>
  *   <li>with early stop (the default except for FGSM/FGM) a sample leaves the batch at the first
  *       point the model misclassifies (hits the target), and that point is its adversarial; so
  *       more steps or restarts never lower the success rate for a fixed seed;</li>
@@ -53,6 +58,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
     private final int restarts;
     private final boolean earlyStop;
     private final GradientLoss loss;
+    private final float decay;
+    private final float defaultStepScale;
     private final long seed;
 
     GradientDescentAttack(
@@ -65,10 +72,19 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
             int restarts,
             boolean earlyStop,
             GradientLoss loss,
+            float decay,
+            float defaultStepScale,
             long seed) {
         this.name = Objects.requireNonNull(name, "name");
         if (norm == null || !norm.supportsSteps()) {
             throw new IllegalArgumentException("norm must be one of linf, l2, l1, got " + norm);
+        }
+        if (!(decay >= 0) || !Float.isFinite(decay)) {
+            throw new IllegalArgumentException("decay must be a finite number >= 0, got " + decay);
+        }
+        if (decay > 0 && norm == Norm.L1) {
+            throw new IllegalArgumentException(
+                    "decay (momentum) is defined for the linf and l2 norms (Dong et al. 2018), got norm l1");
         }
         if (!(eps > 0) || !Float.isFinite(eps)) {
             throw new IllegalArgumentException("eps must be a positive number, got " + eps);
@@ -90,14 +106,23 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         this.restarts = restarts;
         this.earlyStop = earlyStop;
         this.loss = Objects.requireNonNull(loss, "loss");
+        this.decay = decay;
+        this.defaultStepScale = defaultStepScale;
         this.seed = seed;
     }
 
     private GradientDescentAttack with(
             Norm norm, float eps, int steps, Float stepSize, boolean randomStart, int restarts,
             boolean earlyStop, GradientLoss loss, long seed) {
+        return with(norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, decay, seed);
+    }
+
+    private GradientDescentAttack with(
+            Norm norm, float eps, int steps, Float stepSize, boolean randomStart, int restarts,
+            boolean earlyStop, GradientLoss loss, float decay, long seed) {
         return new GradientDescentAttack(
-                name, norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, seed);
+                name, norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, decay,
+                defaultStepScale, seed);
     }
 
     /**
@@ -126,7 +151,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
 
     /**
      * @param value the length of each step in the attack's norm, positive; default
-     *     {@code 2.5 * eps / steps} (Madry et al.), or {@code eps} for a single step
+     *     {@code 2.5 * eps / steps} (Madry et al.) for BIM and PGD, {@code eps / steps} for MIM
+     *     (Dong et al.), or {@code eps} for a single step
      * @return a copy with this step size
      */
     public GradientDescentAttack stepSize(float value) {
@@ -166,6 +192,20 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
     }
 
     /**
+     * @param value the momentum decay factor μ, finite and {@code >= 0}: 0 (the default except
+     *     for MIM) disables momentum; MIM uses 1.0; only for the linf and l2 norms
+     * @return a copy with this decay factor
+     */
+    public GradientDescentAttack decay(float value) {
+        return with(norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, value, seed);
+    }
+
+    /** @return the momentum decay factor μ; 0 when the attack uses no momentum */
+    public float decay() {
+        return decay;
+    }
+
+    /**
      * @param value the seed of every random draw
      * @return a copy with this seed
      */
@@ -178,7 +218,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         if (stepSize != null) {
             return stepSize;
         }
-        return steps == 1 ? eps : 2.5f * eps / steps;
+        return steps == 1 ? eps : defaultStepScale * eps / steps;
     }
 
     @Override
@@ -197,6 +237,9 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         p.put("restarts", restarts);
         p.put("early-stop", earlyStop);
         p.put("loss", loss.cliName());
+        if (decay > 0 || name.equals("mim")) {
+            p.put("decay", decay);
+        }
         p.put("seed", seed);
         return p;
     }
@@ -246,9 +289,15 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                         : restart.zeros(xA.getShape());
                 delta = clipDelta(xA, delta, bounds);
 
+                // With momentum, the accumulated gradient is carried as a fourth per-row array.
+                NDArray momentum = decay > 0 ? restart.zeros(xA.getShape()) : null;
+                int carried = momentum == null ? 3 : 4;
+
                 for (int s = 0; s < steps && idx.length > 0; s++) {
-                    NDArray[] kept = {xA, labA, delta};
-                    NDArray[] next = new NDArray[3];
+                    NDArray[] kept = momentum == null
+                            ? new NDArray[] {xA, labA, delta}
+                            : new NDArray[] {xA, labA, delta, momentum};
+                    NDArray[] next = new NDArray[carried];
                     int[] nextIdx = idx;
                     try (NDManager it = restart.newSubManager()) {
                         for (NDArray a : kept) {
@@ -260,6 +309,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                         NDArray cur = xA;
                         NDArray curLab = labA;
                         NDArray curDelta = delta;
+                        NDArray curMomentum = momentum;
                         if (earlyStop) {
                             boolean[] success = ctx.isSuccess(ev.logits(), idx);
                             int hits = count(success);
@@ -276,19 +326,30 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                                 curLab = labA.get(new NDIndex("{}", keepRows));
                                 curDelta = delta.get(new NDIndex("{}", keepRows));
                                 gradient = gradient.get(new NDIndex("{}", keepRows));
+                                if (curMomentum != null) {
+                                    curMomentum = momentum.get(new NDIndex("{}", keepRows));
+                                }
                             }
                         }
-                        NDArray moved = curDelta.add(norm.direction(gradient).mul(step));
+                        NDArray ascent = gradient;
+                        if (curMomentum != null) {
+                            curMomentum = curMomentum.mul(decay).add(gradient.div(l1Norm(gradient)));
+                            ascent = curMomentum;
+                        }
+                        NDArray moved = curDelta.add(norm.direction(ascent).mul(step));
                         NDArray projected = clipDelta(cur, norm.project(moved, eps), bounds);
                         next[0] = cur;
                         next[1] = curLab;
                         next[2] = projected;
+                        if (curMomentum != null) {
+                            next[3] = curMomentum;
+                        }
                         for (NDArray a : next) {
                             a.attach(restart);
                         }
                     }
                     // The arrays replaced this step went back to the restart scope: free them now.
-                    for (int i = 0; i < 3; i++) {
+                    for (int i = 0; i < carried; i++) {
                         if (kept[i] != next[i]) {
                             kept[i].close();
                         }
@@ -296,6 +357,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                     xA = next[0];
                     labA = next[1];
                     delta = next[2];
+                    momentum = carried == 4 ? next[3] : null;
                     idx = nextIdx;
                 }
                 if (idx.length > 0) {
@@ -342,6 +404,15 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                 row++;
             }
         }
+    }
+
+    /** Per-sample L1 norms of a batch, shaped to broadcast over its rows; never below 1e-12. */
+    private static NDArray l1Norm(NDArray gradient) {
+        Shape shape = gradient.getShape();
+        long[] dims = new long[shape.dimension()];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = shape.get(0);
+        return gradient.reshape(shape.get(0), -1).abs().sum(new int[] {1}).maximum(1e-12f).reshape(new Shape(dims));
     }
 
     /** Returns the int64 indices of the set flags, for selecting rows with {@code get}. */

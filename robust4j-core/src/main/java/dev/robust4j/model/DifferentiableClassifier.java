@@ -26,4 +26,15 @@ public interface DifferentiableClassifier extends Classifier {
      * @return logits, values and gradient, all in {@code x}'s manager
      */
     Evaluation evaluate(NDArray x, Objective objective, NDArray labels);
+
+    /**
+     * Says how the input gradients are obtained, for reports: {@code exact} (autograd all the way)
+     * or a description naming where BPDA (an identity backward pass through a non-differentiable
+     * step) is used.
+     *
+     * @return the gradient provenance
+     */
+    default String gradients() {
+        return "exact";
+    }
 }

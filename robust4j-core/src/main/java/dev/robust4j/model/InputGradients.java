@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
  * evaluation in robust4j goes through this class, which serialises them. Each call starts from a
  * fresh leaf copy of the input (a stale leaf would silently give zero gradients), runs in its own
  * sub-manager, and returns only the logits, values and gradient, attached to the input's manager.
+ * Adapters of new model kinds use it too, so their gradients keep the same guarantees.
  */
-final class InputGradients {
+public final class InputGradients {
 
     private static final Object COLLECTOR_LOCK = new Object();
 
@@ -31,7 +32,7 @@ final class InputGradients {
      * @param forward the model's forward pass with autograd recording, input to logits
      * @return logits, values and the gradient of the summed values, in {@code x}'s manager
      */
-    static Evaluation evaluate(
+    public static Evaluation evaluate(
             NDArray x, Objective objective, NDArray labels, UnaryOperator<NDArray> forward) {
         NDManager parent = x.getManager();
         synchronized (COLLECTOR_LOCK) {
@@ -65,13 +66,46 @@ final class InputGradients {
     }
 
     /**
+     * Computes a vector-Jacobian product {@code J_f(x)^T v} of a differentiable array function
+     * {@code f}: how a gradient {@code v} with respect to {@code f(x)} flows back to {@code x}.
+     * Used to chain exact gradients through differentiable preprocessing.
+     *
+     * @param x the input, left unchanged
+     * @param f the function, made of NDArray operations autograd can follow
+     * @param v the cotangent, shape of {@code f(x)}
+     * @return {@code J_f(x)^T v}, shape of {@code x}, in {@code x}'s manager
+     */
+    public static NDArray vectorJacobianProduct(NDArray x, UnaryOperator<NDArray> f, NDArray v) {
+        NDManager parent = x.getManager();
+        synchronized (COLLECTOR_LOCK) {
+            try (NDManager scope = parent.newSubManager()) {
+                v.tempAttach(scope);
+                NDArray input = x.duplicate();
+                input.attach(scope);
+                input.setRequiresGradient(true);
+                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray y = f.apply(input);
+                    if (!y.getShape().equals(v.getShape())) {
+                        throw new IllegalArgumentException(
+                                "cotangent shape " + v.getShape() + " differs from the function's output " + y.getShape());
+                    }
+                    collector.backward(y.mul(v).sum());
+                }
+                NDArray gradient = input.getGradient().duplicate();
+                gradient.attach(parent);
+                return gradient;
+            }
+        }
+    }
+
+    /**
      * Runs a forward pass without autograd in a sub-manager, keeping only the output.
      *
      * @param x the input
      * @param forward the forward pass
      * @return the output, in {@code x}'s manager
      */
-    static NDArray predict(NDArray x, UnaryOperator<NDArray> forward) {
+    public static NDArray predict(NDArray x, UnaryOperator<NDArray> forward) {
         NDManager parent = x.getManager();
         // PyTorch's grad mode is per thread and on by default: switch it off so a prediction on a
         // worker thread records no autograd graph.

@@ -111,6 +111,73 @@ public final class Objectives {
         };
     }
 
+    /**
+     * The Difference of Logits Ratio of Croce and Hein ("Reliable evaluation of adversarial
+     * robustness with an ensemble of diverse parameter-free attacks", ICML 2020):
+     * {@code -(z_y - max_{i != y} z_i) / (z_π1 - z_π3 + 1e-12)}, where {@code z_π1 >= z_π2 >= ...}
+     * are the sorted logits. Like the margin it is positive exactly when the sample is
+     * misclassified, and it does not change when the logits are shifted or scaled, so a model
+     * cannot hide behind large or saturated logits. Needs at least 3 classes.
+     *
+     * @return the objective
+     */
+    public static Objective dlr() {
+        return new Named("dlr") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray labels) {
+                int k = classes(logits, 3, "dlr");
+                NDArray sorted = logits.sort(1);
+                NDArray scale = sorted.get(":, {}", k - 1).sub(sorted.get(":, {}", k - 3)).add(DLR_TINY);
+                return marginOf(logits, labels).div(scale);
+            }
+        };
+    }
+
+    /**
+     * The targeted Difference of Logits Ratio of Croce and Hein (ICML 2020), ascended by APGD-T
+     * to reach a target class {@code t}:
+     * {@code -(z_y - z_t) / (z_π1 - (z_π3 + z_π4) / 2 + 1e-12)}. It needs the true label as well as
+     * the target, so the true labels are bound here and the labels passed to
+     * {@link Objective#apply} are the targets. Needs at least 4 classes.
+     *
+     * @param trueLabels int64 true labels, one per row of the logits the objective will be applied
+     *     to; the caller keeps ownership
+     * @return the objective, valid for batches of exactly these rows
+     */
+    public static Objective targetedDlr(NDArray trueLabels) {
+        return new Named("targeted-dlr") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray targets) {
+                int k = classes(logits, 4, "targeted-dlr");
+                if (trueLabels.getShape().dimension() != 1 || trueLabels.size() != logits.getShape().get(0)) {
+                    throw new IllegalArgumentException("targeted-dlr is bound to " + trueLabels.getShape()
+                            + " true labels but got logits of shape " + logits.getShape());
+                }
+                NDArray sorted = logits.sort(1);
+                NDArray scale = sorted.get(":, {}", k - 1)
+                        .sub(sorted.get(":, {}", k - 3).add(sorted.get(":, {}", k - 4)).mul(0.5f))
+                        .add(DLR_TINY);
+                // The column view is made in the true labels' manager: hand it to the logits' scope.
+                NDArray column = trueLabels.reshape(-1, 1);
+                column.attach(logits.getManager());
+                NDArray gap = logits.gather(column, 1).reshape(-1).sub(pick(logits, targets));
+                return gap.div(scale).neg();
+            }
+        };
+    }
+
+    /** The constant that keeps the DLR denominators positive, as in the reference code. */
+    private static final float DLR_TINY = 1e-12f;
+
+    private static int classes(NDArray logits, int min, String objective) {
+        int k = (int) logits.getShape().get(1);
+        if (k < min) {
+            throw new IllegalArgumentException(
+                    objective + " needs at least " + min + " classes, the model has " + k);
+        }
+        return k;
+    }
+
     private static NDArray marginOf(NDArray logits, NDArray labels) {
         NDArray own = pick(logits, labels);
         NDArray mask = labels.oneHot((int) logits.getShape().get(1)).toType(logits.getDataType(), false);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.metric.AttackSummary;
+import dev.robust4j.model.Classifier;
+import dev.robust4j.model.DifferentiableClassifier;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,6 +37,20 @@ public final class AttackRunJson {
      * @return the JSON object
      */
     public static ObjectNode toJson(EvasionAttack attack, boolean targeted, AttackSummary summary) {
+        return toJson(attack, targeted, summary, null);
+    }
+
+    /**
+     * Builds the record, naming the attacked model and, for white-box attacks, how its gradients
+     * were obtained ({@code "gradients": "exact"} or the BPDA steps).
+     *
+     * @param attack the attack that ran
+     * @param targeted whether it ran targeted
+     * @param summary the numbers
+     * @param model the attacked model, or {@code null}
+     * @return the JSON object
+     */
+    public static ObjectNode toJson(EvasionAttack attack, boolean targeted, AttackSummary summary, Classifier model) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("attack", attack.name());
         ObjectNode params = o.putObject("params");
@@ -43,6 +59,12 @@ public final class AttackRunJson {
         }
         o.put("threat_model", attack.requiresGradients() ? "white-box" : "black-box");
         o.put("targeted", targeted);
+        if (model != null) {
+            o.put("model", model.description());
+            if (attack.requiresGradients() && model instanceof DifferentiableClassifier) {
+                o.put("gradients", ((DifferentiableClassifier) model).gradients());
+            }
+        }
         o.put("samples", summary.samples());
         number(o, "clean_accuracy", summary.cleanAccuracy());
         number(o, "success_rate", summary.successRate());

@@ -3,6 +3,9 @@ package dev.robust4j.attack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.robust4j.attack.blackbox.BoundaryAttack;
+import dev.robust4j.attack.blackbox.HopSkipJump;
+
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -23,9 +26,69 @@ class AttackRegistryTest {
     }
 
     @Test
+    void makesTheLabelOnlyAttacks() {
+        EvasionAttack b = AttackRegistry.create("boundary", Map.of(
+                "steps", "300", "max-queries", "700", "spherical-step", "0.05", "source-step", "0.002",
+                "step-adaptation", "2", "init-trials", "20", "eps", "3", "seed", "4"));
+        assertThat(b).isInstanceOf(BoundaryAttack.class);
+        assertThat(b.name()).isEqualTo("boundary");
+        assertThat(b.params()).containsEntry("steps", 300).containsEntry("max-queries", 700L)
+                .containsEntry("spherical-step", 0.05).containsEntry("source-step", 0.002)
+                .containsEntry("step-adaptation", 2.0).containsEntry("init-trials", 20).containsEntry("eps", 3f)
+                .containsEntry("seed", 4L);
+        assertThat(((BoundaryAttack) b).budget()).contains(new Budget(Norm.L2, 3f));
+        assertThat(AttackRegistry.create("boundary", Map.of()).params()).containsEntry("steps", 5000)
+                .containsEntry("max-queries", 10000L).containsEntry("spherical-step", 0.01)
+                .containsEntry("source-step", 0.01).containsEntry("step-adaptation", 1.5).doesNotContainKey("eps");
+
+        EvasionAttack h = AttackRegistry.create("hop-skip-jump", Map.of(
+                "norm", "linf", "max-iter", "20", "max-queries", "5000", "init-evals", "50", "max-evals", "500",
+                "gamma", "2.5", "init-trials", "30", "eps", "0.1", "seed", "6"));
+        assertThat(h).isInstanceOf(HopSkipJump.class);
+        assertThat(h.name()).isEqualTo("hop-skip-jump");
+        assertThat(h.params()).containsEntry("norm", "linf").containsEntry("max-iter", 20)
+                .containsEntry("max-queries", 5000L).containsEntry("init-evals", 50).containsEntry("max-evals", 500)
+                .containsEntry("gamma", 2.5).containsEntry("init-trials", 30).containsEntry("eps", 0.1f)
+                .containsEntry("seed", 6L);
+        assertThat(((HopSkipJump) h).budget()).contains(new Budget(Norm.LINF, 0.1f));
+        assertThat(AttackRegistry.create("hop-skip-jump", Map.of()).params()).containsEntry("norm", "l2")
+                .containsEntry("max-iter", 64).containsEntry("max-queries", 10000L).containsEntry("init-evals", 100)
+                .containsEntry("max-evals", 10000).containsEntry("gamma", 1.0).doesNotContainKey("eps");
+        for (String name : new String[] {"boundary", "hop-skip-jump"}) {
+            EvasionAttack a = AttackRegistry.create(name, Map.of());
+            assertThat(a.requiresGradients()).isFalse();
+            assertThat(a.requiresScores()).isFalse();
+        }
+    }
+
+    @Test
+    void refusesBadLabelOnlyParameters() {
+        assertThatThrownBy(() -> AttackRegistry.create("hop-skip-jump", Map.of("norm", "l1")))
+                .hasMessage("norm must be l2 or linf for hop-skip-jump, got l1");
+        assertThatThrownBy(() -> AttackRegistry.create("hop-skip-jump", Map.of("max-evals", "10")))
+                .hasMessage("max-evals must be >= init-evals (100), got 10");
+        assertThatThrownBy(() -> AttackRegistry.create("hop-skip-jump", Map.of("gamma", "big")))
+                .hasMessage("parameter gamma of attack hop-skip-jump must be a number, got 'big'");
+        assertThatThrownBy(() -> AttackRegistry.create("hop-skip-jump", Map.of("steps", "3")))
+                .hasMessageStartingWith("unknown parameter 'steps' for attack hop-skip-jump; known parameters: ")
+                .hasMessageContaining("max-iter");
+        assertThatThrownBy(() -> AttackRegistry.create("boundary", Map.of("max-queries", "0")))
+                .hasMessage("max-queries must be >= 1, got 0");
+        assertThatThrownBy(() -> AttackRegistry.create("boundary", Map.of("max-queries", "1e4")))
+                .hasMessage("parameter max-queries of attack boundary must be an integer, got '1e4'");
+        assertThatThrownBy(() -> AttackRegistry.create("boundary", Map.of("source-step", "1.5")))
+                .hasMessage("source-step must be in (0, 1), got 1.5");
+        assertThatThrownBy(() -> AttackRegistry.create("boundary", Map.of("step-adaptation", "Infinity")))
+                .hasMessage("parameter step-adaptation of attack boundary must be a number, got 'Infinity'");
+        assertThatThrownBy(() -> AttackRegistry.create("boundary", Map.of("max-iter", "3")))
+                .hasMessageStartingWith("unknown parameter 'max-iter' for attack boundary; known parameters: ")
+                .hasMessageContaining("spherical-step");
+    }
+
+    @Test
     void refusesUnknownNamesParametersAndBadValues() {
         assertThatThrownBy(() -> AttackRegistry.create("nope", Map.of()))
-                .hasMessage("unknown attack 'nope'; known attacks: fgsm, fgm, bim, pgd, deepfool, jsma, fab");
+                .hasMessage("unknown attack 'nope'; known attacks: " + String.join(", ", AttackRegistry.names()));
         assertThatThrownBy(() -> AttackRegistry.create("fgsm", Map.of("steps", "3")))
                 .hasMessageStartingWith("unknown parameter 'steps' for attack fgsm; known parameters: ")
                 .hasMessageContaining("eps");

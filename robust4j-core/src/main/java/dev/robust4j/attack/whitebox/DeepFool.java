@@ -190,7 +190,7 @@ public final class DeepFool extends AbstractEvasionAttack {
         // candidate[s][0] is the clean prediction, then the other classes by decreasing clean logit.
         int[][] candidate = new int[ctx.size()][];
         NDManager scope = ctx.manager();
-        NDArray x0 = scope.create(Rows.gather(ctx.xData(), idx, dim), new Shape(idx.length, dim));
+        NDArray x0 = scope.create(Rows.rows(ctx.xData(), idx, dim), new Shape(idx.length, dim));
         NDArray rTot = scope.zeros(x0.getShape());
         NDArray origin = scope.create(Rows.pick(clean, idx));
 

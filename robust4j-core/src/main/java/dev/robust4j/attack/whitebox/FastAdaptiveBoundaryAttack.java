@@ -340,7 +340,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
                 if (idx.length == 0) {
                     break;
                 }
-                int[] targets = ctx.targeted() ? Rows.take(ctx.targetValues(), idx) : null;
+                int[] targets = ctx.targeted() ? Rows.pickInts(ctx.targetValues(), idx) : null;
                 run.attack(idx, targets, r > 0, random);
                 markDone(done, bestNorm, threshold);
             }
@@ -381,7 +381,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         }
         float[] logits;
         try (NDManager m = ctx.manager().newSubManager()) {
-            NDArray x = m.create(Rows.gather(ctx.xData(), idx, ctx.sampleSize()),
+            NDArray x = m.create(Rows.rows(ctx.xData(), idx, ctx.sampleSize()),
                     Rows.batchShape(idx.length, ctx.x().getShape().slice(1)));
             logits = ctx.predict(x, idx).toFloatArray();
         }
@@ -432,7 +432,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
          */
         void attack(int[] idx, int[] targets, boolean randomStart, SplittableRandom random) {
             int m = idx.length;
-            float[] x0 = Rows.gather(ctx.xData(), idx, dim);
+            float[] x0 = Rows.rows(ctx.xData(), idx, dim);
             float[] x1 = randomStart ? randomStart(x0, m, random) : x0.clone();
             int[] origin = new int[m];
             for (int i = 0; i < m; i++) {

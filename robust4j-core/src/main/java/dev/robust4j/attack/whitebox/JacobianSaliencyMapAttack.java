@@ -152,7 +152,7 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
                 break;
             }
             try (NDManager step = ctx.manager().newSubManager()) {
-                NDArray point = step.create(Rows.gather(x, idx, dim), Rows.batchShape(idx.length, sampleShape));
+                NDArray point = step.create(Rows.rows(x, idx, dim), Rows.batchShape(idx.length, sampleShape));
                 NDArray target = step.create(Rows.pick(targets, idx));
                 Evaluation forTarget = ctx.evaluate(point, Objectives.classLogit(), target, idx);
                 boolean[] keep = Rows.not(ctx.isSuccess(forTarget.logits(), idx));

@@ -1,0 +1,73 @@
+package dev.robust4j.bench;
+
+import dev.robust4j.attack.AttackRegistry;
+import dev.robust4j.attack.AttackResult;
+import dev.robust4j.attack.EvasionAttack;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Samples attacked per second, per attack, on a batch of 128 Fashion-MNIST images and the small
+ * traced CNN. Each attack runs with its CLI defaults plus the settings in {@link #PARAMS}; the
+ * score is samples per second (one operation = one sample).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 5, time = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true"})
+public class AttackThroughputBenchmark {
+
+    static final int BATCH = 128;
+
+    /** Settings per attack: fixed budgets so runs are comparable across versions. */
+    static final Map<String, Map<String, String>> PARAMS = Map.of(
+            "fgsm", Map.of("eps", "0.1"),
+            "bim", Map.of("eps", "0.1", "steps", "10"),
+            "pgd", Map.of("eps", "0.1", "steps", "40"),
+            "pgd-no-early-stop", Map.of("eps", "0.1", "steps", "40", "early-stop", "false"));
+
+    @Param({"fgsm", "bim", "pgd", "pgd-no-early-stop"})
+    public String attack;
+
+    private BenchSetup setup;
+    private EvasionAttack instance;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        setup = new BenchSetup(BATCH);
+        String name = attack.endsWith("-no-early-stop") ? attack.substring(0, attack.indexOf("-no-early-stop")) : attack;
+        instance = AttackRegistry.create(name, new LinkedHashMap<>(PARAMS.get(attack)));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        setup.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public boolean attackBatch() {
+        try (AttackResult r = instance.generate(setup.model, setup.x, setup.y)) {
+            return r.success()[0];
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.robust4j.attack.whitebox;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.robust4j.attack.AbstractEvasionAttack;
+import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.Budget;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Evaluation;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Elastic-Net Attack (EAD) of Chen, Sharma, Zhang, Yi and Hsieh, "EAD: Elastic-Net Attacks to
+ * Deep Neural Networks via Adversarial Examples" (AAAI 2018): the adversarial solving
+ * <pre>  minimise c · f(x') + β ‖x' − x‖₁ + ‖x' − x‖₂²   subject to   x' ∈ [min, max]</pre>
+ * with the C&amp;W margin loss {@code f} (confidence κ; untargeted or targeted). Following the
+ * paper's Algorithm 1 and its reference code, the non-smooth L1 term is handled by ISTA with the
+ * FISTA slack variable:
+ * <pre>
+ *   x⁽ᵏ⁺¹⁾ = S_β(y⁽ᵏ⁾ − α_k ∇g(y⁽ᵏ⁾)),   g = c · f + ‖· − x‖₂²
+ *   y⁽ᵏ⁺¹⁾ = x⁽ᵏ⁺¹⁾ + k/(k+3) · (x⁽ᵏ⁺¹⁾ − x⁽ᵏ⁾)
+ * </pre>
+ * where {@code S_β} is the projected shrinkage-thresholding operator (a coordinate moves towards
+ * its clean value by β, to exactly the clean value if it is within β of it, and is clipped to the
+ * bounds) and {@code α_k = learningRate · (1 − k/maxIter)^½} (the reference's polynomial decay).
+ * The slack is also clipped to the bounds so the model is never queried outside them.
+ *
+ * <p>The constant {@code c} is found by the same per-sample binary search as C&amp;W L2. Among
+ * the successful iterates {@code x⁽ᵏ⁾} of all rounds, each sample keeps the one that is best by
+ * the decision rule: {@link DecisionRule#EN} (smallest {@code β‖δ‖₁ + ‖δ‖₂²}) or
+ * {@link DecisionRule#L1} (smallest {@code ‖δ‖₁}, which favours sparser perturbations). With early
+ * abort a sample leaves a round when its total loss stops decreasing, checked every
+ * {@code maxIter / 10} iterations. Each iteration costs two batched model calls: the gradient at
+ * the slack and the verdict at the new iterate.
+ *
+ * <p>Defaults: β 1e-3, decision rule EN, confidence 0, learning rate 0.01, 9 binary-search steps,
+ * initial constant 1e-3 (all as the paper); {@code maxIter} 100 (the paper uses 1,000; ART 100).
+ */
+public final class ElasticNetAttack extends AbstractEvasionAttack {
+
+    /** Which distance picks the best successful iterate. */
+    public enum DecisionRule {
+        /** The elastic-net distance {@code β‖δ‖₁ + ‖δ‖₂²}. */
+        EN,
+        /** The L1 distance {@code ‖δ‖₁}. */
+        L1;
+
+        /** @return the command-line name: {@code en} or {@code l1} */
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * Parses {@code en} or {@code l1}, in any case.
+         *
+         * @param name the name
+         * @return the rule
+         */
+        public static DecisionRule parse(String name) {
+            switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "en":
+                    return EN;
+                case "l1":
+                    return L1;
+                default:
+                    throw new IllegalArgumentException("decision-rule must be en or l1, got '" + name + "'");
+            }
+        }
+    }
+
+    private final float beta;
+    private final DecisionRule decisionRule;
+    private final float confidence;
+    private final float learningRate;
+    private final int binarySearchSteps;
+    private final int maxIter;
+    private final float initialConst;
+    private final boolean abortEarly;
+    private final long seed;
+
+    private ElasticNetAttack(
+            float beta, DecisionRule decisionRule, float confidence, float learningRate, int binarySearchSteps,
+            int maxIter, float initialConst, boolean abortEarly, long seed) {
+        this.beta = Checks.nonNegative("beta", beta);
+        if (decisionRule == null) {
+            throw new IllegalArgumentException("decision-rule must be en or l1, got null");
+        }
+        this.decisionRule = decisionRule;
+        this.confidence = Checks.nonNegative("confidence", confidence);
+        this.learningRate = Checks.positive("learning-rate", learningRate);
+        this.binarySearchSteps = Checks.atLeast("binary-search-steps", binarySearchSteps, 1);
+        this.maxIter = Checks.atLeast("max-iter", maxIter, 1);
+        this.initialConst = Checks.positive("initial-const", initialConst);
+        this.abortEarly = abortEarly;
+        this.seed = seed;
+    }
+
+    /** @return the attack with the defaults listed in the class description */
+    public static ElasticNetAttack create() {
+        return new ElasticNetAttack(1e-3f, DecisionRule.EN, 0f, 0.01f, 9, 100, 1e-3f, true, 0L);
+    }
+
+    /**
+     * @param value the weight β of the L1 term (and the shrinkage threshold), at least 0
+     * @return a copy with this β
+     */
+    public ElasticNetAttack beta(float value) {
+        return new ElasticNetAttack(value, decisionRule, confidence, learningRate, binarySearchSteps, maxIter,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value the rule that picks the best successful iterate
+     * @return a copy with this rule
+     */
+    public ElasticNetAttack decisionRule(DecisionRule value) {
+        return new ElasticNetAttack(beta, value, confidence, learningRate, binarySearchSteps, maxIter,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value the logit margin κ an adversarial must have, at least 0
+     * @return a copy with this confidence
+     */
+    public ElasticNetAttack confidence(float value) {
+        return new ElasticNetAttack(beta, decisionRule, value, learningRate, binarySearchSteps, maxIter,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value the initial ISTA step size, positive
+     * @return a copy with this learning rate
+     */
+    public ElasticNetAttack learningRate(float value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, value, binarySearchSteps, maxIter,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value rounds of the binary search over c, at least 1
+     * @return a copy with this many rounds
+     */
+    public ElasticNetAttack binarySearchSteps(int value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, learningRate, value, maxIter,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value ISTA iterations per round, at least 1
+     * @return a copy with this many iterations
+     */
+    public ElasticNetAttack maxIter(int value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, learningRate, binarySearchSteps, value,
+                initialConst, abortEarly, seed);
+    }
+
+    /**
+     * @param value the first c of every sample, positive
+     * @return a copy with this initial constant
+     */
+    public ElasticNetAttack initialConst(float value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, learningRate, binarySearchSteps, maxIter,
+                value, abortEarly, seed);
+    }
+
+    /**
+     * @param value whether a sample leaves a round once its loss stops decreasing
+     * @return a copy with this setting
+     */
+    public ElasticNetAttack abortEarly(boolean value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, learningRate, binarySearchSteps, maxIter,
+                initialConst, value, seed);
+    }
+
+    /**
+     * @param value the seed; the attack draws no random numbers, the seed is recorded for provenance
+     * @return a copy with this seed
+     */
+    public ElasticNetAttack seed(long value) {
+        return new ElasticNetAttack(beta, decisionRule, confidence, learningRate, binarySearchSteps, maxIter,
+                initialConst, abortEarly, value);
+    }
+
+    @Override
+    public String name() {
+        return "ead";
+    }
+
+    @Override
+    public Map<String, Object> params() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("beta", beta);
+        p.put("decision-rule", decisionRule.cliName());
+        p.put("confidence", confidence);
+        p.put("learning-rate", learningRate);
+        p.put("binary-search-steps", binarySearchSteps);
+        p.put("max-iter", maxIter);
+        p.put("initial-const", initialConst);
+        p.put("abort-early", abortEarly);
+        p.put("seed", seed);
+        return p;
+    }
+
+    @Override
+    public boolean requiresGradients() {
+        return true;
+    }
+
+    @Override
+    public Optional<Budget> budget() {
+        return Optional.empty();
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    protected NDArray attack(AttackContext ctx) {
+        int n = ctx.size();
+        int dim = ctx.sampleSize();
+        int k = ctx.model().numClasses();
+        Shape sampleShape = ctx.x().getShape().slice(1);
+        Bounds bounds = ctx.model().bounds();
+        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
+        CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
+        ConstSearch search = new ConstSearch(n, initialConst);
+        BestAdversarials best = new BestAdversarials(ctx.xData(), n, dim);
+        int period = Math.max(1, maxIter / 10);
+
+        for (int round = 0; round < binarySearchSteps; round++) {
+            boolean[] roundSuccess = new boolean[n];
+            float[] previous = new float[n];
+            Arrays.fill(previous, Float.POSITIVE_INFINITY);
+            int[] idx = Rows.range(n);
+            try (NDManager scope = ctx.manager().newSubManager()) {
+                NDArray x = scope.create(ctx.xData(), new Shape(n, dim));
+                NDArray current = x.duplicate();
+                NDArray slack = x.duplicate();
+                NDArray labels = scope.create(Rows.pick(goal, idx));
+                NDArray c = Rows.column(scope, search.values(idx));
+                for (int iter = 0; iter < maxIter && idx.length > 0; iter++) {
+                    NDArray[] carried = {x, current, slack, labels, c};
+                    NDArray[] next;
+                    int[] nextIdx = idx;
+                    NDManager it = Rows.open(scope, carried);
+                    try {
+                        Shape batch = Rows.batchShape(idx.length, sampleShape);
+                        float rate = (float) (learningRate * Math.sqrt(1 - iter / (double) maxIter));
+                        Evaluation ev = ctx.evaluate(slack.reshape(batch), loss, labels, idx);
+                        NDArray gradient = slack.sub(x).mul(2f).add(ev.gradient().reshape(idx.length, dim).mul(c));
+                        NDArray diff = slack.sub(gradient.mul(rate)).sub(x);
+                        NDArray shrunk = diff.sign().mul(diff.abs().sub(beta).maximum(0f));
+                        NDArray updated = x.add(shrunk).clip(bounds.min(), bounds.max());
+                        float momentum = iter / (float) (iter + 3);
+                        NDArray nextSlack = updated.add(updated.sub(current).mul(momentum))
+                                .clip(bounds.min(), bounds.max());
+
+                        NDArray logits = ctx.predict(updated.reshape(batch), idx);
+                        float[] margins = loss.goalMargins(logits.toFloatArray(), k, Rows.pickInts(goal, idx));
+                        boolean[] success = loss.succeeded(margins);
+                        boolean[] verdict = ctx.isSuccess(logits, idx);
+                        NDArray delta = updated.sub(x);
+                        float[] l1 = delta.abs().sum(new int[] {1}).toFloatArray();
+                        float[] l2sq = delta.square().sum(new int[] {1}).toFloatArray();
+                        float[] elastic = new float[idx.length];
+                        for (int i = 0; i < idx.length; i++) {
+                            success[i] &= verdict[i];
+                            roundSuccess[idx[i]] |= success[i];
+                            elastic[i] = l2sq[i] + beta * l1[i];
+                        }
+                        float[] distance = decisionRule == DecisionRule.EN ? elastic : l1;
+                        if (best.improves(idx, success, distance)) {
+                            best.offer(updated.toFloatArray(), idx, success, distance);
+                        }
+                        boolean[] keep = new boolean[idx.length];
+                        Arrays.fill(keep, true);
+                        if (abortEarly && iter % period == 0) {
+                            float[] f = loss.values(margins);
+                            float[] cs = search.values(idx);
+                            for (int i = 0; i < idx.length; i++) {
+                                float total = cs[i] * f[i] + elastic[i];
+                                keep[i] = total <= previous[idx[i]] * 0.9999f;
+                                previous[idx[i]] = total;
+                            }
+                        }
+                        next = new NDArray[] {x, updated, nextSlack, labels, c};
+                        if (!Rows.all(keep)) {
+                            nextIdx = Rows.select(idx, keep);
+                            next = nextIdx.length == 0 ? null : Rows.keep(next, keep, it);
+                        }
+                    } catch (RuntimeException e) {
+                        it.close();
+                        throw e;
+                    }
+                    Rows.close(it, scope, carried, next);
+                    idx = nextIdx;
+                    if (next != null) {
+                        x = next[0];
+                        current = next[1];
+                        slack = next[2];
+                        labels = next[3];
+                        c = next[4];
+                    }
+                }
+            }
+            search.update(roundSuccess);
+        }
+        return ctx.manager().create(best.points(), ctx.x().getShape());
+    }
+}
