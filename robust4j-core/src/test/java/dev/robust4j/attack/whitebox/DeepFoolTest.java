@@ -145,6 +145,65 @@ class DeepFoolTest {
         }
     }
 
+    /**
+     * Coordinates at a bound that the step would push outside are frozen: the step is the
+     * projection onto the boundary through the free coordinates only.
+     */
+    @Test
+    void coordinatesTheBoxBlocksAreFrozen() {
+        float[][] wb = binaryWeights();
+        float[] w = wb[0];
+        float[] b = wb[1];
+        float[] x = inputs(N, 8);
+        long[] y = predictions(w, b, x, N, 2);
+        // Per sample, put the first two coordinates at the bound the step would push them past.
+        for (int i = 0; i < N; i++) {
+            int c0 = (int) y[i];
+            int set = 0;
+            for (int j = 0; j < D && set < 2; j++) {
+                double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
+                x[i * D + j] = wj < 0 ? 0f : 1f;
+                set++;
+            }
+        }
+        y = predictions(w, b, x, N, 2);
+        try (BlockClassifier model = LinearModels.softmax(w, b, D);
+                NDManager m = manager.newSubManager();
+                AttackResult r = DeepFool.l2().generate(model, m.create(x, new Shape(N, D)), m.create(y))) {
+            float[] adv = r.adversarial().toFloatArray();
+            int checked = 0;
+            for (int i = 0; i < N; i++) {
+                int c0 = (int) y[i];
+                double[] z = logits(w, b, x, i, 2);
+                double f = Math.abs(z[1 - c0] - z[c0]);
+                double[] step = new double[D];
+                double free2 = 0;
+                for (int j = 0; j < D; j++) {
+                    double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
+                    boolean blocked = (x[i * D + j] == 0f && wj < 0) || (x[i * D + j] == 1f && wj > 0);
+                    step[j] = blocked ? 0 : wj;
+                    free2 += step[j] * step[j];
+                }
+                boolean inside = true;
+                for (int j = 0; j < D; j++) {
+                    double v = x[i * D + j] + 1.02 * f / free2 * step[j];
+                    inside &= v >= 0 && v <= 1;
+                }
+                if (!inside) {
+                    continue;
+                }
+                checked++;
+                for (int j = 0; j < D; j++) {
+                    assertThat((double) adv[i * D + j] - x[i * D + j]).as("sample %d feature %d", i, j)
+                            .isCloseTo(1.02 * f / free2 * step[j], offset(1e-5));
+                }
+                assertThat(r.success()[i]).isTrue();
+                assertThat(r.queries()[i]).isEqualTo(3L);
+            }
+            assertThat(checked).isGreaterThanOrEqualTo(N / 2);
+        }
+    }
+
     @Test
     void multiClassLinearModelIsFooledBeyondTheNearestPairwiseBoundary() {
         int k = 5;
