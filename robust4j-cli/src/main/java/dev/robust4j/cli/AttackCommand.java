@@ -8,6 +8,8 @@ import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
 import dev.robust4j.metric.AttackSummary;
+import dev.robust4j.metric.QueryCurve;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.report.AttackRunJson;
 
@@ -104,7 +106,11 @@ final class AttackCommand implements Callable<Integer> {
             }
             AttackSummary summary = AttackSummary.of(result);
             if (json != null) {
-                AttackRunJson.write(AttackRunJson.toJson(attack, targets != null, summary, model), json);
+                ObjectNode record = AttackRunJson.toJson(attack, targets != null, summary, model);
+                if (!attack.requiresGradients()) {
+                    AttackRunJson.addQueryCurve(record, QueryCurve.of(result));
+                }
+                AttackRunJson.write(record, json);
             }
             out().println(Summaries.line(attack, targets != null, summary));
         }

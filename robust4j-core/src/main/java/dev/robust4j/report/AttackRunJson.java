@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.metric.AttackSummary;
+import dev.robust4j.metric.QueryCurve;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.DifferentiableClassifier;
 
@@ -82,6 +83,35 @@ public final class AttackRunJson {
         engine.put("name", "PyTorch");
         engine.put("version", Engine.getEngine("PyTorch").getVersion());
         engine.put("threads", JniUtils.getNumThreads());
+        return o;
+    }
+
+    /**
+     * Adds the query cost of a (black-box) attack: mean and median queries to success over the
+     * broken samples, and the success rate at budgets 10, 100, 1,000, 10,000, ... up to the most
+     * queries any sample used ({@code success_rate_by_queries}).
+     *
+     * @param o the record from {@link #toJson}
+     * @param curve the attack's query curve
+     * @return {@code o}
+     */
+    public static ObjectNode addQueryCurve(ObjectNode o, QueryCurve curve) {
+        number(o, "queries_to_success_mean", curve.meanQueries());
+        number(o, "queries_to_success_median", curve.medianQueries());
+        com.fasterxml.jackson.databind.node.ArrayNode a = o.putArray("success_rate_by_queries");
+        long max = 0;
+        for (QueryCurve.Point p : curve.points()) {
+            max = Math.max(max, p.queries());
+        }
+        for (long q = 10; ; q *= 10) {
+            long budget = Math.min(q, Math.max(max, 10));
+            ObjectNode row = a.addObject();
+            row.put("queries", budget);
+            number(row, "success_rate", curve.successRate(budget));
+            if (budget >= max) {
+                break;
+            }
+        }
         return o;
     }
 
