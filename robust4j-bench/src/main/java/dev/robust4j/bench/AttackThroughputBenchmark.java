@@ -39,13 +39,31 @@ public class AttackThroughputBenchmark {
     static final int BATCH = 128;
 
     /** Settings per attack: fixed budgets so runs are comparable across versions. */
-    static final Map<String, Map<String, String>> PARAMS = Map.of(
-            "fgsm", Map.of("eps", "0.1"),
-            "bim", Map.of("eps", "0.1", "steps", "10"),
-            "pgd", Map.of("eps", "0.1", "steps", "40"),
-            "pgd-no-early-stop", Map.of("eps", "0.1", "steps", "40", "early-stop", "false"));
+    static final Map<String, Map<String, String>> PARAMS = Map.ofEntries(
+            Map.entry("fgsm", Map.of("eps", "0.1")),
+            Map.entry("bim", Map.of("eps", "0.1", "steps", "10")),
+            Map.entry("pgd", Map.of("eps", "0.1", "steps", "40")),
+            Map.entry("pgd-no-early-stop", Map.of("eps", "0.1", "steps", "40", "early-stop", "false")),
+            Map.entry("mim", Map.of("eps", "0.1")),
+            Map.entry("apgd-ce", Map.of("eps", "0.1")),
+            Map.entry("apgd-dlr", Map.of("eps", "0.1")),
+            Map.entry("auto-attack", Map.of("eps", "0.1")),
+            Map.entry("cw-l2", Map.of("max-iter", "100")),
+            Map.entry("cw-linf", Map.of("eps", "0.1")),
+            Map.entry("ead", Map.of()),
+            Map.entry("lbfgs", Map.of()),
+            Map.entry("deepfool", Map.of()),
+            Map.entry("jsma", Map.of()),
+            Map.entry("fab", Map.of("eps", "0.1")),
+            Map.entry("square", Map.of("eps", "0.1", "max-queries", "1000")),
+            Map.entry("simba", Map.of("max-queries", "1000")),
+            Map.entry("zoo", Map.of("max-iter", "20")),
+            Map.entry("one-pixel", Map.of("pixels", "3", "population", "100", "max-iter", "20")),
+            Map.entry("boundary", Map.of("max-queries", "2000")),
+            Map.entry("hop-skip-jump", Map.of("max-iter", "10", "max-queries", "2000")));
 
-    @Param({"fgsm", "bim", "pgd", "pgd-no-early-stop"})
+    @Param({"fgsm", "bim", "pgd", "pgd-no-early-stop", "mim", "apgd-ce", "apgd-dlr", "auto-attack", "cw-l2", "cw-linf",
+        "ead", "lbfgs", "deepfool", "jsma", "fab", "square", "simba", "zoo", "one-pixel", "boundary", "hop-skip-jump"})
     public String attack;
 
     private BenchSetup setup;
