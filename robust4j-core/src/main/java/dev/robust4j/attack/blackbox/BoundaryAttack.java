@@ -142,7 +142,8 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
     }
 
     /**
-     * @param value the hard per-sample query budget, at least 1
+     * @param value the hard per-sample query budget, at least 1; one query of it is kept for the final
+     *     confirmation
      * @return a copy with this budget
      */
     public BoundaryAttack maxQueries(long value) {
@@ -282,7 +283,7 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
             source[i] = sourceStep;
             sphericalStats[i] = new Window(SPHERICAL_WINDOW);
             stepStats[i] = new Window(STEP_WINDOW);
-            running[i] = start.found[i] && !start.clean[i] && distance[i] > 0;
+            running[i] = start.found[i] && !start.clean[i] && distance[i] > 0 && (eps == null || distance[i] > eps);
         }
 
         double[] eta = new double[dim];

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 
 /**
  * HopSkipJumpAttack (Chen, Jordan and Wainwright, "HopSkipJumpAttack: A Query-Efficient
- * Decision-Based Attack", IEEE S&P 2020), in L2 and L∞: a label-only, minimal-norm attack that
+ * Decision-Based Attack", IEEE S&amp;P 2020), in L2 and L∞: a label-only, minimal-norm attack that
  * estimates the normal of the decision boundary from the model's decisions alone and jumps along
  * it.
  *
@@ -175,7 +175,8 @@ public final class HopSkipJump extends AbstractEvasionAttack {
     }
 
     /**
-     * @param value the hard per-sample query budget, at least 1
+     * @param value the hard per-sample query budget, at least 1; one query of it is kept for the final
+     *     confirmation
      * @return a copy with this budget
      */
     public HopSkipJump maxQueries(long value) {
