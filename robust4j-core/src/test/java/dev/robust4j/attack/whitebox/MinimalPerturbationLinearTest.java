@@ -143,7 +143,7 @@ class MinimalPerturbationLinearTest {
     @Test
     void eadWithSmallBetaApproachesTheClosedFormL2Distance() {
         try (NDManager m = manager.newSubManager()) {
-            AttackResult r = run(Attacks.ead().beta(1e-4f).initialConst(0.1f).binarySearchSteps(4).maxIter(200), false, m);
+            AttackResult r = run(Attacks.ead().beta(1e-4f).initialConst(0.1f).binarySearchSteps(4).maxIter(100).learningRate(0.05f), false, m);
             assertMinimal(r, r.l2(), L2_DISTANCE, 0.05);
         }
     }
@@ -151,7 +151,7 @@ class MinimalPerturbationLinearTest {
     @Test
     void carliniWagnerLinfReachesTheClosedFormDistance() {
         try (NDManager m = manager.newSubManager()) {
-            AttackResult r = run(Attacks.cwLinf(0.5f).binarySearchSteps(12), false, m);
+            AttackResult r = run(Attacks.cwLinf(0.5f).maxIter(20).binarySearchSteps(10), false, m);
             assertMinimal(r, r.linf(), LINF_DISTANCE, 0.05);
         }
     }
