@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Closed forms on a binary linear softmax classifier: its decision boundary is the hyperplane
  * {@code w·x + b = 0} with {@code w = w1 − w0}, {@code b = b1 − b0}, so the smallest L2
  * perturbation that flips a sample is {@code |w·x + b| / ‖w‖₂} and the smallest L∞ one is
- * {@code |w·x + b| / ‖w‖₁} (when the box does not bind, which the inputs are chosen for).
+ * {@code |w·x + b| / ‖w‖₁} (when the box does not bind, which the inputs are chosen for); a
+ * logit margin of κ needs {@code (|w·x + b| + κ) / ‖w‖₂}.
  */
 class MinimalPerturbationLinearTest {
 
@@ -33,6 +34,8 @@ class MinimalPerturbationLinearTest {
     private static final long[] OTHER = new long[N];
     private static final double[] L2_DISTANCE = new double[N];
     private static final double[] LINF_DISTANCE = new double[N];
+    private static final float KAPPA = 0.3f;
+    private static final double[] KAPPA_DISTANCE = new double[N];
     private static BlockClassifier model;
     private static NDManager manager;
 
@@ -64,10 +67,13 @@ class MinimalPerturbationLinearTest {
             }
             double dist = Math.abs(m) / l2;
             boolean inside = dist > 0.1 && dist < 0.4;
+            double kappaShift = Math.signum(m) * (Math.abs(m) + KAPPA) / (l2 * l2);
             for (int j = 0; j < D && inside; j++) {
                 double l2Point = x[j] - m * w[j] / (l2 * l2);
+                double kappaPoint = x[j] - kappaShift * w[j];
                 double linfPoint = x[j] - Math.signum(m) * Math.signum(w[j]) * Math.abs(m) / l1;
-                inside = l2Point > 0.02 && l2Point < 0.98 && linfPoint > 0.02 && linfPoint < 0.98;
+                inside = l2Point > 0.02 && l2Point < 0.98 && linfPoint > 0.02 && linfPoint < 0.98
+                        && kappaPoint > 0.02 && kappaPoint < 0.98;
             }
             if (!inside) {
                 continue;
@@ -79,6 +85,7 @@ class MinimalPerturbationLinearTest {
             OTHER[found] = 1 - Y[found];
             L2_DISTANCE[found] = dist;
             LINF_DISTANCE[found] = Math.abs(m) / l1;
+            KAPPA_DISTANCE[found] = (Math.abs(m) + KAPPA) / l2;
             found++;
         }
         model = LinearModels.softmax(W, B, D);
@@ -122,11 +129,20 @@ class MinimalPerturbationLinearTest {
     @Test
     void carliniWagnerL2ReachesTheClosedFormDistance() {
         try (NDManager m = manager.newSubManager()) {
-            AttackResult untargeted = run(Attacks.cwL2().initialConst(0.1f).binarySearchSteps(3).maxIter(200), false, m);
+            AttackResult untargeted = run(Attacks.cwL2().initialConst(1f).binarySearchSteps(2).maxIter(200), false, m);
             assertMinimal(untargeted, untargeted.l2(), L2_DISTANCE, 0.05);
             // Two classes: the targeted attack towards the other class solves the same problem.
-            AttackResult targeted = run(Attacks.cwL2().initialConst(0.1f).binarySearchSteps(3).maxIter(200), true, m);
+            AttackResult targeted = run(Attacks.cwL2().initialConst(1f).binarySearchSteps(2).maxIter(200), true, m);
             assertMinimal(targeted, targeted.l2(), L2_DISTANCE, 0.05);
+        }
+    }
+
+    @Test
+    void carliniWagnerL2WithConfidenceGoesPastTheBoundaryByTheMargin() {
+        // For two classes the logit margin is w·x + b itself: a margin of κ lies (|w·x + b| + κ) / ‖w‖ away.
+        try (NDManager m = manager.newSubManager()) {
+            AttackResult r = run(Attacks.cwL2().confidence(KAPPA).initialConst(1f).binarySearchSteps(2).maxIter(200), false, m);
+            assertMinimal(r, r.l2(), KAPPA_DISTANCE, 0.05);
         }
     }
 
@@ -143,7 +159,7 @@ class MinimalPerturbationLinearTest {
     @Test
     void eadWithSmallBetaApproachesTheClosedFormL2Distance() {
         try (NDManager m = manager.newSubManager()) {
-            AttackResult r = run(Attacks.ead().beta(1e-4f).initialConst(0.1f).binarySearchSteps(4).maxIter(200), false, m);
+            AttackResult r = run(Attacks.ead().beta(1e-4f).initialConst(1f).binarySearchSteps(2).maxIter(100).learningRate(0.05f), false, m);
             assertMinimal(r, r.l2(), L2_DISTANCE, 0.05);
         }
     }
@@ -151,7 +167,7 @@ class MinimalPerturbationLinearTest {
     @Test
     void carliniWagnerLinfReachesTheClosedFormDistance() {
         try (NDManager m = manager.newSubManager()) {
-            AttackResult r = run(Attacks.cwLinf(0.5f).binarySearchSteps(12), false, m);
+            AttackResult r = run(Attacks.cwLinf(0.5f).maxIter(20).binarySearchSteps(10), false, m);
             assertMinimal(r, r.linf(), LINF_DISTANCE, 0.05);
         }
     }
@@ -159,7 +175,7 @@ class MinimalPerturbationLinearTest {
     @Test
     void eadDecisionRulesPickTheirOwnBestFromTheSameIterates() {
         try (NDManager m = manager.newSubManager()) {
-            ElasticNetAttack ead = Attacks.ead().beta(0.05f).initialConst(0.1f).binarySearchSteps(4).maxIter(100);
+            ElasticNetAttack ead = Attacks.ead().beta(0.05f).initialConst(2f).binarySearchSteps(2).maxIter(100);
             AttackResult en = run(ead, false, m);
             AttackResult l1 = run(ead.decisionRule(ElasticNetAttack.DecisionRule.L1), false, m);
             float[] enL1 = l1(en);
