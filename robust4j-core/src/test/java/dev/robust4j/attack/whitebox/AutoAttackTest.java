@@ -123,10 +123,10 @@ class AutoAttackTest {
 
     @Test
     void robustAccuracyIsAtMostThatOfEachComponentAlone() {
-        // At eps 0.07 with 20 steps, APGD-CE and APGD-T alone each leave 12 of the 48 samples
-        // robust, the ensemble 11: they break different samples.
+        // At eps 0.07 with 20 steps, APGD-CE, APGD-T and FAB-T alone each leave 12 of the 48
+        // samples robust, the ensemble 11: they break different samples.
         AutoAttack aa = AutoAttack.standard(Norm.LINF, 0.07f).steps(20).seed(1);
-        assertThat(aa.components()).extracting(EvasionAttack::name).containsExactly("apgd-ce", "apgd-t");
+        assertThat(aa.components()).extracting(EvasionAttack::name).containsExactly("apgd-ce", "apgd-t", "fab");
         try (NDManager m = manager.newSubManager(); AttackResult ensemble = aa.generate(model, x(m), y(m))) {
             double robust = AttackSummary.of(ensemble).robustAccuracy();
             double min = 1;
@@ -274,13 +274,16 @@ class AutoAttackTest {
         assertThat(aa.name()).isEqualTo("auto-attack");
         assertThat(aa.params()).containsEntry("version", "standard").containsEntry("steps", 100)
                 .containsEntry("seed", 0L).containsEntry("norm", "linf").containsEntry("eps", 0.1f)
-                .containsEntry("components", List.of("apgd-ce", "apgd-t"));
+                .containsEntry("components", List.of("apgd-ce", "apgd-t", "fab-t"));
         assertThat(aa.components().get(1).params()).containsEntry("target-classes", 9).containsEntry("restarts", 1)
                 .containsEntry("steps", 100);
         assertThat(aa.requiresGradients()).isTrue();
         assertThat(aa.supportsTargeted()).isTrue();
-        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components()).extracting(EvasionAttack::name)
-                .containsExactly("apgd-ce", "apgd-dlr", "apgd-t");
+        assertThat(aa.components().get(2).params()).containsEntry("variant", "fab-t").containsEntry("target-classes", 9)
+                .containsEntry("restarts", 1).containsEntry("steps", 100).containsEntry("eps", 0.1f).containsEntry("norm", "linf");
+        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).params())
+                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "fab", "apgd-t", "fab-t"));
+        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components().get(2).params()).containsEntry("restarts", 5);
         assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components().get(0).params()).containsEntry("restarts", 5);
     }
 
@@ -291,7 +294,7 @@ class AutoAttackTest {
         assertThat(aa.name()).isEqualTo("auto-attack");
         assertThat(aa.params()).containsEntry("eps", 0.5f).containsEntry("norm", "l2").containsEntry("steps", 30)
                 .containsEntry("seed", 5L).containsEntry("version", "plus")
-                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "apgd-t"));
+                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "fab", "apgd-t", "fab-t"));
         for (EvasionAttack c : ((AutoAttack) aa).components()) {
             assertThat(c.params()).containsEntry("steps", 30).containsEntry("seed", 5L).containsEntry("eps", 0.5f);
         }
@@ -321,6 +324,6 @@ class AutoAttackTest {
         assertThatThrownBy(() -> custom.seed(3)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("seed applies to the built-in versions; set it on the components of a custom ensemble");
         assertThatThrownBy(() -> custom.steps(3)).isInstanceOf(IllegalStateException.class);
-        assertThat(custom.version("standard").components()).hasSize(2);
+        assertThat(custom.version("standard").components()).hasSize(3);
     }
 }
