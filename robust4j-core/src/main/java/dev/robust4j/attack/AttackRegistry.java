@@ -79,6 +79,9 @@ public final class AttackRegistry {
             if (p.has("steps")) {
                 a = a.steps(p.integer("steps"));
             }
+            if (p.has("square-queries")) {
+                a = a.squareQueries(p.integer("square-queries"));
+            }
             if (p.has("seed")) {
                 a = a.seed(p.longValue("seed"));
             }

@@ -228,8 +228,8 @@ public final class Attacks {
     }
 
     /**
-     * AutoAttack, standard version (Croce and Hein, ICML 2020): APGD-CE then APGD-T, each on the
-     * samples still robust. FAB-T and Square are not in this build yet (see {@link AutoAttack}).
+     * AutoAttack, standard version (Croce and Hein, ICML 2020): APGD-CE, APGD-T, FAB-T and Square,
+     * each on the samples still robust (see {@link AutoAttack}).
      *
      * @param norm {@link Norm#LINF} or {@link Norm#L2}
      * @param eps the radius

@@ -9,6 +9,7 @@ import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.attack.Norm;
+import dev.robust4j.attack.blackbox.SquareAttack;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,16 +33,18 @@ import java.util.Optional;
  * <p>Versions, with the reference code's hyper-parameters (github.com/fra31/auto-attack):
  * <ul>
  *   <li>{@code standard}: APGD-CE (100 steps, 1 restart), APGD-T (targeted DLR towards each of the
- *       9 highest-ranked other classes, 100 steps, 1 restart each), FAB-T, Square (5000
- *       queries);</li>
- *   <li>{@code plus}: APGD-CE and APGD-DLR (5 restarts each), FAB, Square, APGD-T, FAB-T;</li>
+ *       9 highest-ranked other classes, 100 steps, 1 restart each), FAB-T (9 target classes, 100
+ *       steps, 1 restart each), Square (5000 queries);</li>
+ *   <li>{@code plus}: APGD-CE and APGD-DLR (5 restarts each), FAB (5 restarts), Square, APGD-T,
+ *       FAB-T;</li>
  *   <li>{@code custom}: any list of attacks, {@link #custom}.</li>
  * </ul>
- * <b>In this build both versions run without FAB/FAB-T and Square</b>: those attacks are not in
- * robust4j yet. The ensemble is built over a list of {@link EvasionAttack}s ({@link
- * #componentsOf}), so each joins with one line when it lands; until then the reported robust
- * accuracy is an upper bound that the missing attacks could lower. {@link #params()} lists the
- * components that actually ran.
+ * The ensemble is built over a list of {@link EvasionAttack}s ({@link #componentsOf}): APGD
+ * ({@link AutoPgd}), FAB ({@link FastAdaptiveBoundaryAttack}) and Square
+ * ({@link SquareAttack}, the black-box member that guards against gradient masking).
+ * {@link #params()} lists the components that run. One difference from the reference remains in
+ * Square: robust4j's Square scales its schedule of square sizes to its query budget, while
+ * AutoAttack runs the 10,000-query schedule on a 5,000-query budget.
  *
  * <p>Each component gets the still-robust samples as a batch of their own and the model itself.
  * A component's adversarial counts only if the model misclassifies it (classifies it as the
@@ -61,19 +64,29 @@ public final class AutoAttack extends AbstractEvasionAttack {
     /** A user-supplied list of attacks. */
     public static final String CUSTOM = "custom";
 
+    /** Square's query budget per sample in the reference's versions. */
+    public static final int SQUARE_QUERIES = 5000;
+
     private final Norm norm;
     private final float eps;
     private final String version;
     private final int steps;
+    private final int squareQueries;
     private final long seed;
     private final List<EvasionAttack> components;
 
-    private AutoAttack(Norm norm, float eps, String version, int steps, long seed, List<EvasionAttack> components) {
+    private AutoAttack(
+            Norm norm, float eps, String version, int steps, int squareQueries, long seed, List<EvasionAttack> components) {
         Budget budget = new Budget(checkNorm(norm), eps);
         if (steps < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + steps);
         }
-        List<EvasionAttack> list = components != null ? List.copyOf(components) : componentsOf(version, norm, eps, steps, seed);
+        if (squareQueries < 1) {
+            throw new IllegalArgumentException("square-queries must be >= 1, got " + squareQueries);
+        }
+        List<EvasionAttack> list = components != null
+                ? List.copyOf(components)
+                : componentsOf(version, norm, eps, steps, squareQueries, seed);
         if (list.isEmpty()) {
             throw new IllegalArgumentException("components must name at least one attack");
         }
@@ -91,31 +104,32 @@ public final class AutoAttack extends AbstractEvasionAttack {
         this.eps = eps;
         this.version = version;
         this.steps = steps;
+        this.squareQueries = squareQueries;
         this.seed = seed;
         this.components = list;
     }
 
     /**
-     * The standard version: APGD-CE, then APGD-T (FAB-T and Square are not in this build yet).
+     * The standard version: APGD-CE, APGD-T, FAB-T, then Square.
      *
      * @param norm {@link Norm#LINF} or {@link Norm#L2}
      * @param eps the radius
      * @return the ensemble
      */
     public static AutoAttack standard(Norm norm, float eps) {
-        return new AutoAttack(norm, eps, STANDARD, AutoPgd.DEFAULT_STEPS, 0L, null);
+        return new AutoAttack(norm, eps, STANDARD, AutoPgd.DEFAULT_STEPS, SQUARE_QUERIES, 0L, null);
     }
 
     /**
-     * The plus version: APGD-CE and APGD-DLR with 5 restarts, then APGD-T (FAB, Square and FAB-T
-     * are not in this build yet).
+     * The plus version: APGD-CE and APGD-DLR with 5 restarts, FAB with 5 restarts, Square, APGD-T
+     * and FAB-T.
      *
      * @param norm {@link Norm#LINF} or {@link Norm#L2}
      * @param eps the radius
      * @return the ensemble
      */
     public static AutoAttack plus(Norm norm, float eps) {
-        return new AutoAttack(norm, eps, PLUS, AutoPgd.DEFAULT_STEPS, 0L, null);
+        return new AutoAttack(norm, eps, PLUS, AutoPgd.DEFAULT_STEPS, SQUARE_QUERIES, 0L, null);
     }
 
     /**
@@ -132,38 +146,51 @@ public final class AutoAttack extends AbstractEvasionAttack {
         for (EvasionAttack a : components) {
             Objects.requireNonNull(a, "components must not contain null");
         }
-        return new AutoAttack(norm, eps, CUSTOM, AutoPgd.DEFAULT_STEPS, 0L, new ArrayList<>(components));
+        return new AutoAttack(norm, eps, CUSTOM, AutoPgd.DEFAULT_STEPS, SQUARE_QUERIES, 0L, new ArrayList<>(components));
     }
 
     /**
-     * The components of a built-in version, in the order they run. FAB-T
-     * ({@code dev.robust4j.attack.whitebox.Fab}) and Square join here when they land.
+     * The components of a built-in version, in the order they run.
      *
      * @param version {@code standard} or {@code plus}
      * @param norm the norm
      * @param eps the radius
-     * @param steps iterations of each APGD run
+     * @param steps iterations of each APGD and FAB run
+     * @param squareQueries the query budget of Square per sample
      * @param seed the seed of every component
      * @return the components
      */
-    public static List<EvasionAttack> componentsOf(String version, Norm norm, float eps, int steps, long seed) {
+    public static List<EvasionAttack> componentsOf(
+            String version, Norm norm, float eps, int steps, int squareQueries, long seed) {
         checkNorm(norm);
         switch (Objects.requireNonNull(version, "version")) {
             case STANDARD:
                 return List.of(
                         AutoPgd.ce(norm, eps).steps(steps).restarts(1).seed(seed),
-                        AutoPgd.targeted(norm, eps).steps(steps).restarts(1).targetClasses(9).seed(seed));
-                        // FAB-T (9 target classes, 1 restart) and Square (5000 queries) go here.
+                        AutoPgd.targeted(norm, eps).steps(steps).restarts(1).targetClasses(9).seed(seed),
+                        fab(norm, eps, steps, seed).targetClasses(9).restarts(1),
+                        square(norm, eps, squareQueries, seed));
             case PLUS:
                 return List.of(
                         AutoPgd.ce(norm, eps).steps(steps).restarts(5).seed(seed),
                         AutoPgd.dlr(norm, eps).steps(steps).restarts(5).seed(seed),
-                        // FAB (5 restarts) and Square (5000 queries) go here.
-                        AutoPgd.targeted(norm, eps).steps(steps).restarts(1).targetClasses(9).seed(seed));
-                        // FAB-T (9 target classes, 1 restart) goes here.
+                        fab(norm, eps, steps, seed).variant(FastAdaptiveBoundaryAttack.Variant.FAB).restarts(5),
+                        square(norm, eps, squareQueries, seed),
+                        AutoPgd.targeted(norm, eps).steps(steps).restarts(1).targetClasses(9).seed(seed),
+                        fab(norm, eps, steps, seed).targetClasses(9).restarts(1));
             default:
                 throw new IllegalArgumentException("version must be standard or plus, got '" + version + "'");
         }
+    }
+
+    /** FAB with AutoAttack's settings for this ball: FAB-T unless the variant is changed. */
+    private static FastAdaptiveBoundaryAttack fab(Norm norm, float eps, int steps, long seed) {
+        return FastAdaptiveBoundaryAttack.linf().norm(norm).eps(eps).steps(steps).seed(seed);
+    }
+
+    /** Square with AutoAttack's settings: p-init 0.8 in both norms, one run. */
+    private static SquareAttack square(Norm norm, float eps, int queries, long seed) {
+        return SquareAttack.linf(eps).norm(norm).pInit(0.8f).maxQueries(queries).seed(seed);
     }
 
     /**
@@ -176,17 +203,29 @@ public final class AutoAttack extends AbstractEvasionAttack {
         if (!v.equals(STANDARD) && !v.equals(PLUS)) {
             throw new IllegalArgumentException("version must be standard or plus, got '" + value + "'");
         }
-        return new AutoAttack(norm, eps, v, steps, seed, null);
+        return new AutoAttack(norm, eps, v, steps, squareQueries, seed, null);
     }
 
     /**
-     * @param value iterations of each APGD run of a built-in version, at least 1; default 100
+     * @param value iterations of each APGD and FAB run of a built-in version, at least 1; default
+     *     100
      * @return a copy with this many iterations
      * @throws IllegalStateException for a custom ensemble, whose components carry their own
      */
     public AutoAttack steps(int value) {
         requireBuiltIn("steps");
-        return new AutoAttack(norm, eps, version, value, seed, null);
+        return new AutoAttack(norm, eps, version, value, squareQueries, seed, null);
+    }
+
+    /**
+     * @param value the query budget per sample of Square in a built-in version, at least 1;
+     *     default 5000
+     * @return a copy with this budget
+     * @throws IllegalStateException for a custom ensemble, whose components carry their own
+     */
+    public AutoAttack squareQueries(int value) {
+        requireBuiltIn("square-queries");
+        return new AutoAttack(norm, eps, version, steps, value, seed, null);
     }
 
     /**
@@ -196,7 +235,7 @@ public final class AutoAttack extends AbstractEvasionAttack {
      */
     public AutoAttack seed(long value) {
         requireBuiltIn("seed");
-        return new AutoAttack(norm, eps, version, steps, value, null);
+        return new AutoAttack(norm, eps, version, steps, squareQueries, value, null);
     }
 
     /** @return the attacks the ensemble runs, in order */
@@ -222,11 +261,12 @@ public final class AutoAttack extends AbstractEvasionAttack {
         p.put("version", version);
         if (!version.equals(CUSTOM)) {
             p.put("steps", steps);
+            p.put("square-queries", squareQueries);
             p.put("seed", seed);
         }
         List<String> names = new ArrayList<>();
         for (EvasionAttack a : components) {
-            names.add(a.name());
+            names.add(label(a));
         }
         p.put("components", names);
         return p;
@@ -235,6 +275,11 @@ public final class AutoAttack extends AbstractEvasionAttack {
     @Override
     public boolean requiresGradients() {
         return components.stream().anyMatch(EvasionAttack::requiresGradients);
+    }
+
+    @Override
+    public boolean requiresScores() {
+        return components.stream().anyMatch(EvasionAttack::requiresScores);
     }
 
     @Override
@@ -288,6 +333,12 @@ public final class AutoAttack extends AbstractEvasionAttack {
             }
         }
         return ctx.manager().create(out, ctx.x().getShape());
+    }
+
+    /** A component's name, with its variant where one name covers several (fab and fab-t). */
+    private static String label(EvasionAttack a) {
+        Object variant = a.params().get("variant");
+        return variant != null ? variant.toString() : a.name();
     }
 
     private void requireBuiltIn(String parameter) {

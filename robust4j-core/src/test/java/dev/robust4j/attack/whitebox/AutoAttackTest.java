@@ -123,10 +123,10 @@ class AutoAttackTest {
 
     @Test
     void robustAccuracyIsAtMostThatOfEachComponentAlone() {
-        // At eps 0.07 with 20 steps, APGD-CE and APGD-T alone each leave 12 of the 48 samples
-        // robust, the ensemble 11: they break different samples.
-        AutoAttack aa = AutoAttack.standard(Norm.LINF, 0.07f).steps(20).seed(1);
-        assertThat(aa.components()).extracting(EvasionAttack::name).containsExactly("apgd-ce", "apgd-t");
+        // At eps 0.07 with 20 steps, APGD-CE, APGD-T and FAB-T alone each leave 12 of the 48
+        // samples robust, the ensemble 11: they break different samples.
+        AutoAttack aa = AutoAttack.standard(Norm.LINF, 0.07f).steps(20).squareQueries(100).seed(1);
+        assertThat(aa.components()).extracting(EvasionAttack::name).containsExactly("apgd-ce", "apgd-t", "fab", "square");
         try (NDManager m = manager.newSubManager(); AttackResult ensemble = aa.generate(model, x(m), y(m))) {
             double robust = AttackSummary.of(ensemble).robustAccuracy();
             double min = 1;
@@ -216,7 +216,7 @@ class AutoAttackTest {
 
     @Test
     void keepsTheContractAndHitsTargets() {
-        AutoAttack aa = AutoAttack.standard(Norm.L2, 1.0f).steps(5).seed(5);
+        AutoAttack aa = AutoAttack.standard(Norm.L2, 1.0f).steps(5).squareQueries(20).seed(5);
         long[] t = runnerUp();
         try (NDManager m = manager.newSubManager();
                 AttackResult a = aa.generate(model, x(m), y(m));
@@ -274,26 +274,35 @@ class AutoAttackTest {
         assertThat(aa.name()).isEqualTo("auto-attack");
         assertThat(aa.params()).containsEntry("version", "standard").containsEntry("steps", 100)
                 .containsEntry("seed", 0L).containsEntry("norm", "linf").containsEntry("eps", 0.1f)
-                .containsEntry("components", List.of("apgd-ce", "apgd-t"));
+                .containsEntry("components", List.of("apgd-ce", "apgd-t", "fab-t", "square"))
+                .containsEntry("square-queries", 5000);
         assertThat(aa.components().get(1).params()).containsEntry("target-classes", 9).containsEntry("restarts", 1)
                 .containsEntry("steps", 100);
         assertThat(aa.requiresGradients()).isTrue();
         assertThat(aa.supportsTargeted()).isTrue();
-        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components()).extracting(EvasionAttack::name)
-                .containsExactly("apgd-ce", "apgd-dlr", "apgd-t");
+        assertThat(aa.components().get(2).params()).containsEntry("variant", "fab-t").containsEntry("target-classes", 9)
+                .containsEntry("restarts", 1).containsEntry("steps", 100).containsEntry("eps", 0.1f).containsEntry("norm", "linf");
+        assertThat(aa.components().get(3).params()).containsEntry("max-queries", 5000).containsEntry("p-init", 0.8f)
+                .containsEntry("eps", 0.1f).containsEntry("norm", "linf");
+        assertThat(aa.requiresScores()).isTrue();
+        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).params())
+                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "fab", "square", "apgd-t", "fab-t"));
+        assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components().get(2).params()).containsEntry("restarts", 5);
         assertThat(AutoAttack.plus(Norm.LINF, 0.1f).components().get(0).params()).containsEntry("restarts", 5);
     }
 
     @Test
     void registryMakesAutoAttackWithKebabCaseParameters() {
         EvasionAttack aa = AttackRegistry.create("auto-attack", Map.of(
-                "eps", "0.5", "norm", "l2", "steps", "30", "seed", "5", "version", "plus"));
+                "eps", "0.5", "norm", "l2", "steps", "30", "seed", "5", "version", "plus", "square-queries", "40"));
         assertThat(aa.name()).isEqualTo("auto-attack");
         assertThat(aa.params()).containsEntry("eps", 0.5f).containsEntry("norm", "l2").containsEntry("steps", 30)
                 .containsEntry("seed", 5L).containsEntry("version", "plus")
-                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "apgd-t"));
+                .containsEntry("components", List.of("apgd-ce", "apgd-dlr", "fab", "square", "apgd-t", "fab-t"))
+                .containsEntry("square-queries", 40);
         for (EvasionAttack c : ((AutoAttack) aa).components()) {
-            assertThat(c.params()).containsEntry("steps", 30).containsEntry("seed", 5L).containsEntry("eps", 0.5f);
+            assertThat(c.params()).containsEntry("seed", 5L).containsEntry("eps", 0.5f).containsEntry("norm", "l2");
+            assertThat(c.params()).containsEntry(c.name().equals("square") ? "max-queries" : "steps", c.name().equals("square") ? 40 : 30);
         }
         assertThat(AttackRegistry.create("auto-attack", Map.of()).params()).containsEntry("version", "standard")
                 .containsEntry("eps", 0.1f).containsEntry("norm", "linf");
@@ -321,6 +330,9 @@ class AutoAttackTest {
         assertThatThrownBy(() -> custom.seed(3)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("seed applies to the built-in versions; set it on the components of a custom ensemble");
         assertThatThrownBy(() -> custom.steps(3)).isInstanceOf(IllegalStateException.class);
-        assertThat(custom.version("standard").components()).hasSize(2);
+        assertThat(custom.version("standard").components()).hasSize(4);
+        assertThatThrownBy(() -> custom.squareQueries(10)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> AutoAttack.standard(Norm.LINF, 0.1f).squareQueries(0))
+                .hasMessage("square-queries must be >= 1, got 0");
     }
 }
