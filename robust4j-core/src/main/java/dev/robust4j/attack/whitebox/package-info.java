@@ -12,8 +12,9 @@
  *
  * <p>They share package-private machinery where the mathematics is the same: the C&amp;W loss
  * ({@code CarliniLoss}), a batched Adam step ({@code Adam}), the per-sample binary search over the
- * trade-off constant ({@code ConstSearch}), the best-so-far record ({@code BestAdversarials}) and
- * the row bookkeeping of a shrinking batch ({@code Rows}). Every model call is batched over all
+ * trade-off constant ({@code ConstSearch}), the best-so-far record ({@code BestAdversarials}), a
+ * per-sample projected L-BFGS stepped in lock step ({@code ProjectedLbfgs}) and the row
+ * bookkeeping of a shrinking batch ({@code Rows}). Every model call is batched over all
  * samples still being attacked; no attack loops over samples around a model call.
  */
 package dev.robust4j.attack.whitebox;

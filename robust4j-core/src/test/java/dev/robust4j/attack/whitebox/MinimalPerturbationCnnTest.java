@@ -145,6 +145,30 @@ class MinimalPerturbationCnnTest {
         }
     }
 
+    @Test
+    void eadAndLbfgsBreakEverySampleWithLessL2ThanFgsmAndTheL1RuleIsSparser() {
+        int n = 48;
+        ElasticNetAttack en = Attacks.ead().beta(0.01f).learningRate(0.05f).maxIter(30).binarySearchSteps(3).initialConst(1f);
+        ElasticNetAttack l1 = en.decisionRule(ElasticNetAttack.DecisionRule.L1);
+        BoxConstrainedLbfgs lbfgs = Attacks.lbfgs().maxIter(30).binarySearchSteps(3).initialConst(0.1f);
+        try (NDManager m = manager.newSubManager();
+                AttackResult fgsm = Attacks.fgsm(0.1f).generate(model, x(m, n), y(m, n));
+                AttackResult rEn = en.generate(model, x(m, n), y(m, n));
+                AttackResult rL1 = l1.generate(model, x(m, n), y(m, n));
+                AttackResult rLbfgs = lbfgs.generate(model, x(m, n), y(m, n))) {
+            double fgsmL2 = AttackSummary.of(fgsm).l2Median();
+            for (AttackResult r : new AttackResult[] {rEn, rL1, rLbfgs}) {
+                checkContract(r == rLbfgs ? lbfgs : en, r, n, false);
+                AttackSummary s = AttackSummary.of(r);
+                assertThat(s.successRate()).isGreaterThanOrEqualTo(0.99);
+                assertThat(s.l2Median()).as("median L2 vs FGSM's %s", fgsmL2).isLessThan(fgsmL2);
+            }
+            // EAD's two rules pick from the same iterates: the L1 rule's picks are sparser (the paper's finding).
+            assertThat(AttackSummary.of(rL1).l0Mean()).as("mean L0, L1 rule vs EN rule")
+                    .isLessThan(AttackSummary.of(rEn).l0Mean() * 0.95);
+        }
+    }
+
     static Stream<Arguments> cheapAttacks() {
         return Stream.of(
                 Arguments.of(Attacks.cwL2().maxIter(8).binarySearchSteps(2).initialConst(1f).learningRate(0.1f)),

@@ -10,7 +10,9 @@ import dev.robust4j.attack.Attacks;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.testing.LinearModels;
 
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +171,23 @@ class MinimalPerturbationLinearTest {
         try (NDManager m = manager.newSubManager()) {
             AttackResult r = run(Attacks.cwLinf(0.5f).maxIter(20).binarySearchSteps(10), false, m);
             assertMinimal(r, r.linf(), LINF_DISTANCE, 0.05);
+        }
+    }
+
+    @Test
+    void theSearchRaisesATooSmallConstantUntilEverySampleIsBroken() {
+        // At c = 1e-4 no sample can be broken; the search must multiply c by 10 per failed round.
+        List<IntFunction<AbstractEvasionAttack>> byRounds = List.of(
+                rounds -> Attacks.cwL2().initialConst(1e-4f).binarySearchSteps(rounds).maxIter(100).learningRate(0.05f),
+                rounds -> Attacks.ead().initialConst(1e-4f).binarySearchSteps(rounds).maxIter(50).learningRate(0.05f),
+                rounds -> Attacks.lbfgs().initialConst(1e-4f).binarySearchSteps(rounds).maxIter(30));
+        try (NDManager m = manager.newSubManager()) {
+            for (IntFunction<AbstractEvasionAttack> attack : byRounds) {
+                AttackResult once = run(attack.apply(1), false, m);
+                assertThat(once.success()).as("%s, one round at c = 1e-4", attack.apply(1)).doesNotContain(true);
+                AttackResult six = run(attack.apply(6), false, m);
+                assertThat(six.success()).as("%s, six rounds from c = 1e-4", attack.apply(6)).doesNotContain(false);
+            }
         }
     }
 
