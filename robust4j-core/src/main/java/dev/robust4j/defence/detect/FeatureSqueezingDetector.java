@@ -19,7 +19,7 @@ import java.util.Objects;
  * data for a target false-positive rate. The paper's MNIST configuration is bit depth 1 and a 2×2
  * median filter ({@link #xuEtAl(Classifier)}).
  */
-public final class FeatureSqueezingDetector {
+public final class FeatureSqueezingDetector implements AdversarialDetector {
 
     private final Classifier model;
     private final List<Preprocessor> squeezers;
@@ -143,6 +143,7 @@ public final class FeatureSqueezingDetector {
      * @return per sample, whether its score exceeds the threshold
      * @throws IllegalStateException if the detector is not calibrated
      */
+    @Override
     public boolean[] detect(NDArray x) {
         return flag(scores(x));
     }
@@ -165,6 +166,7 @@ public final class FeatureSqueezingDetector {
     }
 
     /** @return e.g. {@code feature-squeezing detector [feature-squeezing:bit-depth=1, median-smoothing:window=2]} */
+    @Override
     public String description() {
         StringBuilder b = new StringBuilder("feature-squeezing detector [");
         for (int i = 0; i < squeezers.size(); i++) {

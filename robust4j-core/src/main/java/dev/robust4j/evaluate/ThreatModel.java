@@ -1,0 +1,153 @@
+package dev.robust4j.evaluate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Classifier;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the attacker may see of the model.
+ *
+ * <ul>
+ *   <li>{@link #WHITE_BOX}: everything, including input gradients; every attack is allowed.
+ *   <li>{@link #BLACK_BOX}: only the model's outputs; attacks that need gradients are refused,
+ *       score-based attacks are allowed only if the model returns scores, and the attacks see the
+ *       model through a view that hides any gradients it has.
+ * </ul>
+ */
+public enum ThreatModel {
+    /** The attacker sees the model's gradients. */
+    WHITE_BOX("white-box"),
+    /** The attacker sees only the model's outputs (scores, or only labels). */
+    BLACK_BOX("black-box");
+
+    private final String id;
+
+    ThreatModel(String id) {
+        this.id = id;
+    }
+
+    /** @return {@code white-box} or {@code black-box} */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Parses {@code white-box} or {@code black-box} (case and {@code _} tolerated).
+     *
+     * @param text the name
+     * @return the threat model
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    public static ThreatModel parse(String text) {
+        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (ThreatModel m : values()) {
+            if (m.id.equals(t)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("threat model must be white-box or black-box, got '" + text + "'");
+    }
+
+    /**
+     * Tells why an attack may not run against a model under this threat model.
+     *
+     * @param attack the attack
+     * @param model the model
+     * @return the reason, or {@code null} if the attack is allowed
+     */
+    public String refusal(EvasionAttack attack, Classifier model) {
+        AttackKind kind = AttackKind.of(attack);
+        if (this == BLACK_BOX && kind == AttackKind.GRADIENTS) {
+            return "attack " + attack.name() + " needs gradients, which the black-box threat model does not give;"
+                    + " use a score- or label-based attack (square, simba, zoo, one-pixel, boundary, hop-skip-jump,"
+                    + " transfer)";
+        }
+        if (kind == AttackKind.SCORES && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
+            return "attack " + attack.name() + " needs scores, but " + model.description()
+                    + " returns only labels; use boundary, hop-skip-jump or transfer";
+        }
+        return null;
+    }
+
+    /**
+     * Checks a pool against a model.
+     *
+     * @param pool the attacks
+     * @param model the model
+     * @throws IllegalArgumentException with the first refusal
+     */
+    public void check(List<EvasionAttack> pool, Classifier model) {
+        for (EvasionAttack a : pool) {
+            String why = refusal(a, model);
+            if (why != null) {
+                throw new IllegalArgumentException(why);
+            }
+        }
+    }
+
+    /**
+     * Returns the model as the attacker sees it: the model itself under the white-box threat
+     * model; under the black-box one, a view that answers predictions only (its gradients, if
+     * any, are out of reach).
+     *
+     * @param model the model
+     * @return the attacker's view
+     */
+    public Classifier view(Classifier model) {
+        return this == WHITE_BOX ? model : new OutputsOnly(model);
+    }
+
+    /** A classifier that forwards predictions and metadata and nothing else. */
+    private static final class OutputsOnly implements Classifier {
+        private final Classifier model;
+
+        OutputsOnly(Classifier model) {
+            this.model = model;
+        }
+
+        @Override
+        public NDArray predict(NDArray x) {
+            return model.predict(x);
+        }
+
+        @Override
+        public int numClasses() {
+            return model.numClasses();
+        }
+
+        @Override
+        public Shape inputShape() {
+            return model.inputShape();
+        }
+
+        @Override
+        public Bounds bounds() {
+            return model.bounds();
+        }
+
+        @Override
+        public OutputKind outputKind() {
+            return model.outputKind();
+        }
+
+        @Override
+        public List<String> classNames() {
+            return model.classNames();
+        }
+
+        @Override
+        public String description() {
+            return model.description() + " (outputs only)";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
