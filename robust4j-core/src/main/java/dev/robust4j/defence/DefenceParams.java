@@ -7,29 +7,51 @@ import java.util.Map;
  * Reads a {@link DefenceSpec}'s parameters, each at most once, with messages that name the
  * defence, the key and the value; {@link #done()} refuses keys nobody read.
  */
-final class DefenceParams {
+public final class DefenceParams {
 
     private final DefenceSpec spec;
     private final Map<String, String> left;
 
-    DefenceParams(DefenceSpec spec) {
+    /**
+     * Starts reading a spec's parameters.
+     *
+     * @param spec the spec
+     */
+    public DefenceParams(DefenceSpec spec) {
         this.spec = spec;
         this.left = new LinkedHashMap<>(spec.params());
     }
 
-    /** Removes and returns a raw value, or null. */
-    String take(String key) {
+    /**
+     * Removes and returns a raw value.
+     *
+     * @param key the parameter
+     * @return its value, or {@code null} if not given
+     */
+    public String take(String key) {
         return left.remove(key);
     }
 
-    /** The remaining parameters, for passing on (e.g. to attacks); they count as read. */
-    Map<String, String> takeRest() {
+    /**
+     * Returns the parameters not read yet, for passing on (e.g. to attacks); they count as read.
+     *
+     * @return the remaining parameters, in order
+     */
+    public Map<String, String> takeRest() {
         Map<String, String> rest = new LinkedHashMap<>(left);
         left.clear();
         return rest;
     }
 
-    float number(String key, float fallback) {
+    /**
+     * Reads a number.
+     *
+     * @param key the parameter
+     * @param fallback the value when not given
+     * @return the value
+     * @throws IllegalArgumentException naming the defence, key and value if it is not a finite number
+     */
+    public float number(String key, float fallback) {
         String v = left.remove(key);
         if (v == null) {
             return fallback;
@@ -45,7 +67,15 @@ final class DefenceParams {
         throw new IllegalArgumentException("defence " + spec.name() + ": " + key + " must be a number, got '" + v + "'");
     }
 
-    int integer(String key, int fallback) {
+    /**
+     * Reads an integer.
+     *
+     * @param key the parameter
+     * @param fallback the value when not given
+     * @return the value
+     * @throws IllegalArgumentException naming the defence, key and value if it is not an integer
+     */
+    public int integer(String key, int fallback) {
         String v = left.remove(key);
         if (v == null) {
             return fallback;
@@ -57,7 +87,12 @@ final class DefenceParams {
         }
     }
 
-    void done() {
+    /**
+     * Refuses parameters nobody read.
+     *
+     * @throws IllegalArgumentException naming the first unknown parameter
+     */
+    public void done() {
         for (String key : left.keySet()) {
             throw new IllegalArgumentException("unknown parameter '" + key + "' for defence " + spec.name());
         }

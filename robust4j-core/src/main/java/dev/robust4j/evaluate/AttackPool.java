@@ -110,7 +110,8 @@ public final class AttackPool {
      * {@code pgd:eps=0.1,steps=40}.
      *
      * @param specs the specs
-     * @param loader loads the model files a spec names (the {@code transfer} attack's surrogate)
+     * @param loader loads the model files a spec names (the {@code transfer} attack's surrogate),
+     *     or {@code null} if no spec names one
      * @return the pool
      * @throws IllegalArgumentException naming the spec that is wrong
      */
@@ -119,7 +120,9 @@ public final class AttackPool {
         for (String text : specs) {
             DefenceSpec spec = DefenceSpec.parse(text);
             try {
-                attacks.add(AttackRegistry.create(spec.name(), spec.params(), loader));
+                attacks.add(loader == null
+                        ? AttackRegistry.create(spec.name(), spec.params())
+                        : AttackRegistry.create(spec.name(), spec.params(), loader));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("attack '" + text + "': " + e.getMessage(), e);
             }
@@ -320,6 +323,27 @@ public final class AttackPool {
                 r.seconds(),
                 guarded ? Stats.fraction(flagged, fooled) : Double.NaN,
                 null);
+    }
+
+    /**
+     * The clean accuracy as the pool counts it: correct and, with a detector, not flagged.
+     *
+     * @param model the model
+     * @param data labelled samples
+     * @param detector the detector, or {@code null}
+     * @param batchSize samples per call
+     * @return the accuracy
+     */
+    static double cleanAccuracy(Classifier model, Dataset data, AdversarialDetector detector, int batchSize) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            int[] clean = predictions(model, data, batchSize, manager);
+            boolean[] flagged = detector == null ? new boolean[data.size()] : flags(detector, data, batchSize, manager);
+            boolean[] ok = new boolean[data.size()];
+            for (int i = 0; i < ok.length; i++) {
+                ok[i] = clean[i] == data.labels()[i] && !flagged[i];
+            }
+            return Stats.fraction(ok, null);
+        }
     }
 
     private static int[] predictions(Classifier model, Dataset data, int batchSize, NDManager manager) {

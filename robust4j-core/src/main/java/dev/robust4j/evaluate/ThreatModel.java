@@ -57,7 +57,8 @@ public enum ThreatModel {
      * Tells why an attack may not run against a model under this threat model.
      *
      * @param attack the attack
-     * @param model the model
+     * @param model the model, or {@code null} if not known yet (then only the threat model's own
+     *     rule is checked)
      * @return the reason, or {@code null} if the attack is allowed
      */
     public String refusal(EvasionAttack attack, Classifier model) {
@@ -67,7 +68,7 @@ public enum ThreatModel {
                     + " use a score- or label-based attack (square, simba, zoo, one-pixel, boundary, hop-skip-jump,"
                     + " transfer)";
         }
-        if (kind == AttackKind.SCORES && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
+        if (kind == AttackKind.SCORES && model != null && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
             return "attack " + attack.name() + " needs scores, but " + model.description()
                     + " returns only labels; use boundary, hop-skip-jump or transfer";
         }

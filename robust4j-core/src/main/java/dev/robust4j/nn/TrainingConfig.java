@@ -138,6 +138,24 @@ public final class TrainingConfig {
         return transform;
     }
 
+    /**
+     * Returns a builder holding this configuration's settings, to derive a variant.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder()
+                .optEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optOptimiser(optimiser)
+                .optLearningRate(learningRate)
+                .optWeightDecay(weightDecay)
+                .optSeed(seed)
+                .optShuffle(shuffle)
+                .optTransform(transform);
+        return optimiser == Optimiser.SGD ? b.optMomentum(momentum) : b;
+    }
+
     @Override
     public String toString() {
         return "TrainingConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", optimiser=" + optimiser.id()
