@@ -32,6 +32,11 @@ final class SampleReports {
     static final String DETECTOR_DEFENCE = "feature-squeezing:bit-depth=1 + detector:note=" + SCRIPT + "&fpr=0.05";
     static final double TARGET = 0.2;
     static final double NAN = Double.NaN;
+    static final Map<String, Object> FGSM = Map.of("norm", "linf", "eps", 0.1);
+    static final Map<String, Object> PGD = Map.of("norm", "linf", "eps", 0.1, "steps", 40, "step-size", 0.01);
+    static final Map<String, Object> SQUARE = Map.of("norm", "linf", "eps", 0.1, "max-queries", 1000, "seed", 0);
+    static final Map<String, Object> FGSM_CURVE = Map.of("norm", "linf");
+    static final Map<String, Object> PGD_CURVE = Map.of("norm", "linf", "steps", 40, "step-size", 0.01);
 
     /** Examples per round. */
     static final int[] EXAMPLES = {2, 1, 2};
@@ -59,43 +64,26 @@ final class SampleReports {
     static RobustnessReport build() {
         Dataset test = KnownDatasets.load("sample", Split.TEST);
         List<Example> examples = examples(test, exampleCount());
-        Map<String, Object> linf = Map.of("norm", "linf", "eps", 0.1);
-        Map<String, Object> pgd = Map.of("norm", "linf", "eps", 0.1, "steps", 40, "step-size", 0.01);
-        Map<String, Object> square = Map.of("norm", "linf", "eps", 0.1, "max-queries", 1000, "seed", 0);
-        Map<String, Object> fgsmCurve = Map.of("norm", "linf");
-        Map<String, Object> pgdCurve = Map.of("norm", "linf", "steps", 40, "step-size", 0.01);
         double[] eps = {0.0, 0.05, 0.1, 0.2};
-
-        Round r0 = new Round(0, "none", List.of(), "cnn (model directory /tmp/m)", 0.0,
-                new PoolResult(100, 0.9,
-                        List.of(outcome("fgsm linf eps=0.1", "fgsm", linf, AttackKind.GRADIENTS, 0.72, 0.25, 2.42, 0.1, 1, NAN, null),
-                                outcome("pgd linf eps=0.1", "pgd", pgd, AttackKind.GRADIENTS, 0.99, 0.01, 1.49, 0.1, 40, NAN, null),
-                                outcome("square linf eps=0.1", "square", square, AttackKind.SCORES, 0.71, 0.26, 3.1, 0.1, 412.5,
-                                        NAN, null)),
-                        0.99, 0.01, broken(100, 89), examples.subList(0, 2), 12.5),
-                List.of(new Curve("fgsm", fgsmCurve, eps, new double[] {0.9, 0.6, 0.25, 0.05}, new double[] {0, 0.33, 0.72, 0.94}),
-                        new Curve("pgd", pgdCurve, eps, new double[] {0.9, 0.4, 0.01, 0.0}, new double[] {0, 0.55, 0.99, 1.0})),
+        Round r0 = round(0, "none", List.of(), "cnn (model directory /tmp/m)", 0.0, 0.9,
+                List.of(fgsm(0.72, 0.25, 2.42, NAN), pgd(0.99, 0.01, 1.49), square(0.71, 0.26, 3.1, 412.5, NAN)),
+                0.99, 0.01, 89, examples.subList(0, 2),
+                List.of(new Curve("fgsm", FGSM_CURVE, eps, new double[] {0.9, 0.6, 0.25, 0.05}, new double[] {0, 0.33, 0.72, 0.94}),
+                        new Curve("pgd", PGD_CURVE, eps, new double[] {0.9, 0.4, 0.01, 0.0}, new double[] {0, 0.55, 0.99, 1.0})),
                 false, 14.0);
-        Round r1 = new Round(1, DETECTOR_DEFENCE, List.of("preprocessing", "detector"),
-                "cnn + feature-squeezing:bit-depth=1 (gradients: bpda)", 3.25,
-                new PoolResult(100, 0.85,
-                        List.of(outcome("fgsm linf eps=0.1", "fgsm", linf, AttackKind.GRADIENTS, 0.31, 0.58, 2.0, 0.1, 1, 0.4, null),
-                                outcome("pgd linf eps=0.1", "pgd", pgd, AttackKind.GRADIENTS, NAN, NAN, NAN, NAN, NAN, NAN,
-                                        "the detector <b>hides</b> gradients & pgd needs them"),
-                                outcome("square linf eps=0.1", "square", square, AttackKind.SCORES, 0.45, 0.47, NAN, 0.1, 610.0,
-                                        0.3, null)),
-                        0.45, 0.47, broken(100, 38), examples.subList(2, 3), 9.0),
-                List.of(new Curve("fgsm", fgsmCurve, eps, new double[] {0.85, NAN, 0.58, 0.3}, new double[] {0, NAN, 0.31, 0.65})),
+        AttackOutcome skipped = outcome("pgd linf eps=0.1", "pgd", PGD, AttackKind.GRADIENTS, NAN, NAN, NAN, NAN, NAN, NAN,
+                "the detector <b>hides</b> gradients & pgd needs them");
+        Round r1 = round(1, DETECTOR_DEFENCE, List.of("preprocessing", "detector"),
+                "cnn + feature-squeezing:bit-depth=1 (gradients: bpda)", 3.25, 0.85,
+                List.of(fgsm(0.31, 0.58, 2.0, 0.4), skipped, square(0.45, 0.47, NAN, 610.0, 0.3)),
+                0.45, 0.47, 38, examples.subList(2, 3),
+                List.of(new Curve("fgsm", FGSM_CURVE, eps, new double[] {0.85, NAN, 0.58, 0.3}, new double[] {0, NAN, 0.31, 0.65})),
                 false, 12.5);
-        Round r2 = new Round(2, "adversarial-training:preset=madry", List.of("training"), "cnn, adversarially trained", 95.0,
-                new PoolResult(100, 0.78,
-                        List.of(outcome("fgsm linf eps=0.1", "fgsm", linf, AttackKind.GRADIENTS, 0.08, 0.72, 2.5, 0.1, 1, NAN, null),
-                                outcome("pgd linf eps=0.1", "pgd", pgd, AttackKind.GRADIENTS, 0.15, 0.66, 2.2, 0.1, 40, NAN, null),
-                                outcome("square linf eps=0.1", "square", square, AttackKind.SCORES, 0.05, 0.74, 3.3, 0.1, 950.0,
-                                        NAN, null)),
-                        0.15, 0.66, broken(100, 12), examples.subList(3, 5), 20.0),
-                List.of(new Curve("fgsm", fgsmCurve, eps, new double[] {0.78, 0.75, 0.72, 0.5}, new double[] {0, 0.04, 0.08, 0.36}),
-                        new Curve("pgd", pgdCurve, eps, new double[] {0.78, 0.72, 0.66, 0.3}, new double[] {0, 0.08, 0.15, 0.62})),
+        Round r2 = round(2, "adversarial-training:preset=madry", List.of("training"), "cnn, adversarially trained", 95.0, 0.78,
+                List.of(fgsm(0.08, 0.72, 2.5, NAN), pgd(0.15, 0.66, 2.2), square(0.05, 0.74, 3.3, 950.0, NAN)),
+                0.15, 0.66, 12, examples.subList(3, 5),
+                List.of(new Curve("fgsm", FGSM_CURVE, eps, new double[] {0.78, 0.75, 0.72, 0.5}, new double[] {0, 0.04, 0.08, 0.36}),
+                        new Curve("pgd", PGD_CURVE, eps, new double[] {0.78, 0.72, 0.66, 0.3}, new double[] {0, 0.08, 0.15, 0.62})),
                 true, 116.0);
 
         Map<String, Object> config = new LinkedHashMap<>();
@@ -112,6 +100,28 @@ final class SampleReports {
         provenance.put("yaml", "attacks:\n  - fgsm\n  - pgd\n");
         provenance.put("undefined", NAN);
         return new RobustnessReport(ThreatModel.WHITE_BOX, TARGET, List.of(r0, r1, r2), 2, classNames(), provenance);
+    }
+
+    static Round round(int index, String defence, List<String> kinds, String model, double defenceSeconds, double clean,
+            List<AttackOutcome> attacks, double sr, double robust, int broken, List<Example> examples, List<Curve> curves,
+            boolean met, double seconds) {
+        boolean[] b = new boolean[100];
+        Arrays.fill(b, 0, broken, true);
+        return new Round(index, defence, kinds, model, defenceSeconds,
+                new PoolResult(100, clean, attacks, sr, robust, b, examples, seconds - defenceSeconds), curves, met, seconds);
+    }
+
+    static AttackOutcome fgsm(double sr, double robust, double l2Median, double detected) {
+        return outcome("fgsm linf eps=0.1", "fgsm", FGSM, AttackKind.GRADIENTS, sr, robust, l2Median, 0.1, 1, detected, null);
+    }
+
+    static AttackOutcome pgd(double sr, double robust, double l2Median) {
+        return outcome("pgd linf eps=0.1", "pgd", PGD, AttackKind.GRADIENTS, sr, robust, l2Median, 0.1, 40, NAN, null);
+    }
+
+    static AttackOutcome square(double sr, double robust, double l2Median, double queries, double detected) {
+        return outcome("square linf eps=0.1", "square", SQUARE, AttackKind.SCORES, sr, robust, l2Median, 0.1, queries,
+                detected, null);
     }
 
     static AttackOutcome outcome(String label, String attack, Map<String, Object> params, AttackKind kind, double sr,
@@ -158,11 +168,5 @@ final class SampleReports {
                     "pgd linf eps=0.1", (float) Math.sqrt(l2), linf));
         }
         return out;
-    }
-
-    private static boolean[] broken(int n, int count) {
-        boolean[] b = new boolean[n];
-        Arrays.fill(b, 0, count, true);
-        return b;
     }
 }
