@@ -25,7 +25,7 @@ import java.util.Map;
  */
 public final class AttackRunJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private AttackRunJson() {}
 
@@ -70,12 +70,7 @@ public final class AttackRunJson {
         number(o, "clean_accuracy", summary.cleanAccuracy());
         number(o, "success_rate", summary.successRate());
         number(o, "robust_accuracy", summary.robustAccuracy());
-        ObjectNode p = o.putObject("perturbation");
-        number(p, "l0_mean", summary.l0Mean());
-        number(p, "l2_mean", summary.l2Mean());
-        number(p, "l2_median", summary.l2Median());
-        number(p, "linf_mean", summary.linfMean());
-        number(p, "linf_max", summary.linfMax());
+        perturbation(o, summary.l0Mean(), summary.l2Mean(), summary.l2Median(), summary.linfMean(), summary.linfMax());
         number(o, "queries_mean", summary.queriesMean());
         number(o, "seconds", summary.seconds());
         number(o, "samples_per_second", summary.samplesPerSecond());
@@ -128,7 +123,21 @@ public final class AttackRunJson {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    private static void number(ObjectNode o, String key, double value) {
+    /**
+     * Adds {@code perturbation{l0_mean, l2_mean, l2_median, linf_mean, linf_max}}: the key set every
+     * robust4j record uses for perturbation norms.
+     */
+    static void perturbation(ObjectNode o, double l0Mean, double l2Mean, double l2Median, double linfMean, double linfMax) {
+        ObjectNode p = o.putObject("perturbation");
+        number(p, "l0_mean", l0Mean);
+        number(p, "l2_mean", l2Mean);
+        number(p, "l2_median", l2Median);
+        number(p, "linf_mean", linfMean);
+        number(p, "linf_max", linfMax);
+    }
+
+    /** Puts a number, or {@code null} if it is NaN or infinite. */
+    static void number(ObjectNode o, String key, double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             o.putNull(key);
         } else {
