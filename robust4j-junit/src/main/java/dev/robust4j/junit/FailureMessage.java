@@ -25,6 +25,19 @@ final class FailureMessage {
     }
 
     /**
+     * Says what a rate was and what it counts, e.g. {@code it was 0.700 (7 of 10 samples)}.
+     *
+     * @param rate the rate
+     * @param count the samples it counts
+     * @param of the samples it is over
+     * @param what what the samples are
+     * @return the text
+     */
+    static String was(double rate, long count, long of, String what) {
+        return "it was " + number(rate) + " (" + count + " of " + of + " " + what + ")";
+    }
+
+    /**
      * Writes what every attack of a pool achieved, the worst case over them, and the broken
      * samples with the smallest perturbations.
      *

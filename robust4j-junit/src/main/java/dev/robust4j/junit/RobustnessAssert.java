@@ -14,6 +14,8 @@ import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import org.assertj.core.api.AbstractAssert;
 
@@ -132,10 +134,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if the pool is null
      */
     public RobustnessAssert under(AttackPool pool) {
-        if (pool == null) {
-            throw new IllegalArgumentException("pool must not be null");
-        }
-        this.pool = pool;
+        this.pool = required("pool", pool);
         return changed();
     }
 
@@ -150,10 +149,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if it is null
      */
     public RobustnessAssert threatModel(ThreatModel threatModel) {
-        if (threatModel == null) {
-            throw new IllegalArgumentException("threatModel must not be null");
-        }
-        this.threatModel = threatModel;
+        this.threatModel = required("threatModel", threatModel);
         return changed();
     }
 
@@ -166,10 +162,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if it is null
      */
     public RobustnessAssert guardedBy(AdversarialDetector detector) {
-        if (detector == null) {
-            throw new IllegalArgumentException("detector must not be null");
-        }
-        this.detector = detector;
+        this.detector = required("detector", detector);
         return changed();
     }
 
@@ -182,10 +175,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if it is below 1
      */
     public RobustnessAssert batchSize(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        }
-        this.batchSize = batchSize;
+        this.batchSize = atLeast("batchSize", batchSize, 1);
         return changed();
     }
 
@@ -197,10 +187,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if it is below 1
      */
     public RobustnessAssert limit(int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be >= 1, got " + limit);
-        }
-        this.limit = limit;
+        this.limit = atLeast("limit", limit, 1);
         return changed();
     }
 
@@ -212,10 +199,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
      * @throws IllegalArgumentException if it is negative
      */
     public RobustnessAssert examples(int examples) {
-        if (examples < 0) {
-            throw new IllegalArgumentException("examples must be >= 0, got " + examples);
-        }
-        this.examples = examples;
+        this.examples = atLeast("examples", examples, 0);
         return changed();
     }
 
@@ -234,15 +218,14 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
         checkRate("maxSuccessRate", maxSuccessRate);
         PoolResult r = poolResult("hasSuccessRateAtMost");
         double sr = r.successRate();
-        if (!(sr <= maxSuccessRate)) {
-            int eligible = (int) Math.round(r.cleanAccuracy() * r.samples());
-            String was = Double.isNaN(sr)
-                    ? "it is undefined: the model classifies none of the " + r.samples() + " samples correctly"
-                    : "it was " + FailureMessage.number(sr) + " (" + count(r.broken()) + " of " + eligible
-                            + " correctly classified samples broken)";
-            fail(sr, maxSuccessRate, "the worst-case success rate", "at most", was);
-        }
-        return this;
+        return verify(sr <= maxSuccessRate, sr, maxSuccessRate, "the worst-case success rate", "at most", () -> {
+            if (Double.isNaN(sr)) {
+                return "it is undefined: the model classifies none of the " + r.samples() + " samples correctly";
+            }
+            long broken = IntStream.range(0, r.samples()).filter(i -> r.broken()[i]).count();
+            long eligible = Math.round(r.cleanAccuracy() * r.samples());
+            return FailureMessage.was(sr, broken, eligible, "correctly classified samples broken");
+        });
     }
 
     /**
@@ -259,12 +242,8 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
         checkRate("minRobustAccuracy", minRobustAccuracy);
         PoolResult r = poolResult("hasRobustAccuracyAtLeast");
         double ra = r.robustAccuracy();
-        if (!(ra >= minRobustAccuracy)) {
-            int robust = (int) Math.round(ra * r.samples());
-            fail(ra, minRobustAccuracy, "the worst-case robust accuracy", "at least",
-                    "it was " + FailureMessage.number(ra) + " (" + robust + " of " + r.samples() + " samples)");
-        }
-        return this;
+        return verify(ra >= minRobustAccuracy, ra, minRobustAccuracy, "the worst-case robust accuracy", "at least",
+                () -> FailureMessage.was(ra, Math.round(ra * r.samples()), r.samples(), "samples"));
     }
 
     /**
@@ -282,13 +261,9 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
         checkRate("minCleanAccuracy", minCleanAccuracy);
         CleanCount c = cleanCount("hasCleanAccuracyAtLeast");
         double accuracy = c.accuracy();
-        if (!(accuracy >= minCleanAccuracy)) {
-            String cost = detector == null ? "" : "; a clean sample the detector flags counts as an error";
-            String was = "it was " + FailureMessage.number(accuracy) + " (" + c.correct() + " of " + c.samples()
-                    + " samples" + cost + ")";
-            fail(accuracy, minCleanAccuracy, "the clean accuracy", "at least", was);
-        }
-        return this;
+        String cost = detector == null ? "" : "; a clean sample the detector flags counts as an error";
+        return verify(accuracy >= minCleanAccuracy, accuracy, minCleanAccuracy, "the clean accuracy", "at least",
+                () -> FailureMessage.was(accuracy, c.correct(), c.samples(), "samples" + cost));
     }
 
     /**
@@ -307,6 +282,20 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
         poolResult = null;
         cleanCount = null;
         return myself;
+    }
+
+    private static <T> T required(String name, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
+    }
+
+    private static int atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static void checkRate(String name, double value) {
@@ -380,24 +369,29 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
         return correct;
     }
 
-    private static int count(boolean[] flags) {
-        int n = 0;
-        for (boolean f : flags) {
-            if (f) {
-                n++;
-            }
+    /**
+     * Passes, or fails with the full message.
+     *
+     * @param ok whether the measured number meets its bound
+     * @param measured the number
+     * @param bound the bound
+     * @param what what the number is, e.g. {@code the clean accuracy}
+     * @param relation {@code at most} or {@code at least}
+     * @param was says what the number was, e.g. {@code it was 0.700 (7 of 10 samples)}
+     * @return this assertion, if it passes
+     */
+    private RobustnessAssert verify(
+            boolean ok, double measured, double bound, String what, String relation, Supplier<String> was) {
+        if (ok) {
+            return myself;
         }
-        return n;
-    }
-
-    private void fail(double measured, double bound, String what, String relation, String was) {
         Dataset d = data("");
         StringBuilder message = new StringBuilder();
         String guard = detector == null ? "" : ", guarded by " + detector.description();
         message.append("Expecting ").append(what).append(" of ").append(actual.description()).append(" on ")
                 .append(d.source()).append(" (").append(d.size()).append(" samples, ").append(threatModel.id())
                 .append(" threat model").append(guard).append(") to be ").append(relation).append(' ').append(bound)
-                .append(", but ").append(was).append('.').append(System.lineSeparator());
+                .append(", but ").append(was.get()).append('.').append(System.lineSeparator());
         if (poolResult != null) {
             List<String> names = d.classNames().isEmpty() ? actual.classNames() : d.classNames();
             message.append("clean accuracy ").append(FailureMessage.number(poolResult.cleanAccuracy()))
@@ -405,5 +399,6 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
             FailureMessage.pool(message, poolResult, detector != null, names);
         }
         failWithActualExpectedAndMessage(measured, bound, "%s", message.toString().stripTrailing());
+        return myself;
     }
 }
