@@ -1,126 +1,132 @@
 package dev.robust4j.cli;
 
-import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.robust4j.attack.AttackResult;
-import dev.robust4j.attack.AttackRunner;
-import dev.robust4j.attack.Attacks;
-import dev.robust4j.attack.EvasionAttack;
-import dev.robust4j.attack.Norm;
-import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.KnownDatasets;
 import dev.robust4j.data.Split;
-import dev.robust4j.metric.Accuracy;
-import dev.robust4j.metric.AttackSummary;
+import dev.robust4j.evaluate.AttackPool;
+import dev.robust4j.evaluate.CurveSpec;
+import dev.robust4j.evaluate.DefenceCandidate;
+import dev.robust4j.evaluate.Retraining;
+import dev.robust4j.evaluate.RobustnessReport;
+import dev.robust4j.evaluate.RobustnessTest;
+import dev.robust4j.model.Bounds;
 import dev.robust4j.nn.NetworkSpec;
-import dev.robust4j.nn.TrainedModel;
-import dev.robust4j.nn.Trainer;
 import dev.robust4j.nn.TrainingConfig;
-import dev.robust4j.nn.TrainingListener;
-import dev.robust4j.report.AttackRunJson;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code robust4j demo}: the main job on the bundled data. For now a train-then-attack slice:
- * train the small CNN on the bundled Fashion-MNIST sample, then attack its test slice with FGSM,
- * BIM and PGD and print the success rates.
+ * {@code robust4j demo}: the main job on the bundled data. Trains the small CNN on the bundled
+ * Fashion-MNIST sample, runs a white-box and a black-box attack pool against it, then the
+ * defend-and-retest loop over six candidate defences, prints the table of rounds and writes the
+ * report.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Train the small CNN on the bundled Fashion-MNIST sample, attack it with FGSM, BIM and PGD,"
-                + " and print what each attack achieves.")
+        description = {
+            "The main job on the bundled Fashion-MNIST sample: train the small CNN, attack it with a white-box pool"
+                    + " (FGSM, PGD, APGD-DLR) and a black-box pool (Square, HopSkipJump) at L-inf eps 0.1, then try"
+                    + " defences in turn (label smoothing, Gaussian augmentation, bounded ReLU, the feature-squeezing"
+                    + " detector, an ensemble, adversarial training) until the worst-case success rate meets the"
+                    + " target; print the rounds and write the report.",
+            "The verdict is printed and written to the report; the exit code is 0 either way ('robust4j evaluate'"
+                    + " exits 1 when the target is not met)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--report", paramLabel = "DIR",
-            description = "Write the trained model and the attack results (JSON) into DIR.")
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "robust4j-report",
+            description = "Where to write index.html and report.json (default: ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--epochs", defaultValue = "5", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N",
+            description = "Training epochs of every model (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--samples", defaultValue = "500", paramLabel = "N",
-            description = "Test samples to attack (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "150", paramLabel = "N",
+            description = "Test images to attack (default: ${DEFAULT-VALUE}).")
     int samples;
+
+    @Option(names = "--target-sr", defaultValue = "0.3", paramLabel = "RATE",
+            description = "Acceptable worst-case success rate (default: ${DEFAULT-VALUE}).")
+    double targetSr;
+
+    @Option(names = "--all", description = "Try every defence, even after one met the target.")
+    boolean all;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    /** The demo's attack pool: white-box, then black-box, all at L-inf eps 0.1. */
+    static List<String> pool(long seed) {
+        return List.of(
+                "fgsm:eps=0.1",
+                "pgd:eps=0.1,steps=20,step-size=0.01,random-start=true,seed=" + seed,
+                "apgd-dlr:eps=0.1,steps=50,seed=" + seed,
+                "square:eps=0.1,max-queries=1000,seed=" + seed,
+                "hop-skip-jump:norm=linf,eps=0.1,max-queries=400,seed=" + seed);
+    }
+
+    /** The demo's candidate defences, cheapest first. */
+    static final List<String> DEFENCES = List.of(
+            "label-smoothing:max-value=0.8",
+            "gaussian-augmentation:sigma=0.1,ratio=1",
+            "bounded-relu:t=1",
+            "squeezing-detector:bit-depth=4,window=2,fpr=0.05",
+            "ensemble:size=3",
+            "adversarial-training:preset=madry");
 
     @Override
     public Integer call() throws Exception {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
-        if (report != null && Files.exists(report) && !Files.isDirectory(report)) {
-            throw new IllegalArgumentException("--report " + report + " exists and is not a directory");
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
+        Reports.checkDirectory("--report", report);
         Dataset train = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TRAIN);
-        Dataset test = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TEST);
-        out().printf(Locale.ROOT, "robust4j demo: %d training and %d test images of Fashion-MNIST (bundled sample)%n",
-                train.size(), test.size());
-        NetworkSpec spec = NetworkSpec.of("cnn", "relu", train.sampleShape(), train.numClasses());
-        TrainingConfig config = TrainingConfig.builder().optEpochs(epochs).optSeed(seed).build();
-        int batches = (train.size() + config.batchSize() - 1) / config.batchSize();
-        TrainedModel model;
-        try (ProgressReporter progress = ProgressReporter.start("train cnn", (long) batches * epochs, "batches")) {
-            model = Trainer.train(train, spec, config, new TrainingListener() {
-                @Override
-                public void onBatch(BatchProgress p) {
-                    progress.stepTo((long) p.epoch() * p.batches() + p.batch() + 1);
-                }
-            });
+        Dataset test = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TEST).limit(samples);
+        int held = Math.min(1000, train.size() / 10);
+        Dataset fit = train.slice(0, train.size() - held);
+        Dataset calibration = train.slice(train.size() - held, train.size());
+        out().printf(Locale.ROOT, "robust4j demo: Fashion-MNIST (bundled sample), %d training images (%d held out to"
+                        + " calibrate the detector), %d test images to attack%n", fit.size(), held, test.size());
+        Retraining recipe = new Retraining(fit, NetworkSpec.of("cnn", "relu", fit.sampleShape(), fit.numClasses()),
+                Bounds.UNIT, TrainingConfig.builder().optEpochs(epochs).optSeed(seed).build());
+        List<DefenceCandidate> candidates = new ArrayList<>();
+        for (String d : DEFENCES) {
+            candidates.add(DefenceCandidate.parse(d));
         }
-        try (model; NDManager manager = NDManager.newBaseManager()) {
-            double accuracy = Accuracy.of(model.classifier(), test, 256);
-            out().printf(Locale.ROOT, "trained the small CNN for %d epochs in %.1f s: test accuracy %.3f%n",
-                    epochs, model.training().history().seconds(), accuracy);
-            Dataset victims = test.limit(samples);
-            List<EvasionAttack> attacks = List.of(
-                    Attacks.fgsm(0.1f),
-                    Attacks.bim(0.1f),
-                    Attacks.pgd(Norm.LINF, 0.1f).steps(40).seed(seed),
-                    Attacks.pgd(Norm.L2, 1.5f).steps(40).seed(seed));
-            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ArrayNode records = mapper.createArrayNode();
-            out().printf(Locale.ROOT, "%nattacking %d test images:%n", victims.size());
-            out().printf(Locale.ROOT, "  %-28s %8s %10s %12s %10s %9s%n",
-                    "attack", "SR", "robust acc", "median L2", "max Linf", "seconds");
-            for (EvasionAttack attack : attacks) {
-                AttackSummary s;
-                try (ProgressReporter progress = ProgressReporter.start(attack.name(), victims.size(), "samples");
-                        AttackResult r = AttackRunner.run(attack, model.classifier(), victims, null, 128, manager,
-                                (done, total) -> progress.stepTo(done))) {
-                    s = AttackSummary.of(r);
-                }
-                records.add(AttackRunJson.toJson(attack, false, s));
-                String label = attack.name() + " " + attack.params().get("norm") + " eps=" + attack.params().get("eps");
-                out().printf(Locale.ROOT, "  %-28s %8s %10s %12s %10s %9.2f%n", label, Summaries.f3(s.successRate()),
-                        Summaries.f3(s.robustAccuracy()), Summaries.f3(s.l2Median()), Summaries.f3(s.linfMax()),
-                        s.seconds());
-            }
-            if (report != null) {
-                Files.createDirectories(report);
-                model.save(report.resolve("model"));
-                byte[] json = mapper.writeValueAsBytes(records);
-                AtomicFiles.write(report.resolve("attacks.json"), out -> out.write(json));
-                out().println("\nwrote " + report.resolve("model") + " and " + report.resolve("attacks.json"));
-            }
-        }
+        RobustnessConsole console = new RobustnessConsole(out());
+        RobustnessReport result = RobustnessTest.builder()
+                .setData(test)
+                .setPool(AttackPool.parse(pool(seed), null))
+                .setTargetSuccessRate(targetSr)
+                .optRetraining(recipe)
+                .optCalibration(calibration)
+                .optDefences(candidates)
+                .optCurves(List.of(new CurveSpec("pgd", Map.of("steps", "20", "step-size", "0.01"),
+                        new double[] {0, 0.02, 0.05, 0.1, 0.15, 0.2}, Math.min(100, test.size()))))
+                .optStopWhenMet(!all)
+                .optListener(console)
+                .optConfig("command", "robust4j demo")
+                .build()
+                .run();
+        console.summary(result);
+        Path index = Reports.write(result, report, null);
+        out().println("\nreport: " + index.toAbsolutePath());
         return 0;
     }
 

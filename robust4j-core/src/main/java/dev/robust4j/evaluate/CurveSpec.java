@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public record CurveSpec(String attack, Map<String, String> params, double[] epsilons, int samples) {
 
+    private static final String NOT_BOUNDED = "the attack has no eps budget; accuracy-vs-epsilon needs a bounded"
+            + " attack (fgsm, bim, pgd, mim, apgd-ce, square, hop-skip-jump with eps, ...)";
+
     /** Checks the fields: the attack must exist and be bounded, the budgets increasing. */
     public CurveSpec {
         Objects.requireNonNull(attack, "attack");
@@ -49,8 +52,7 @@ public record CurveSpec(String attack, Map<String, String> params, double[] epsi
         if (probe > 0) {
             EvasionAttack a = create(attack, params, probe);
             if (!a.params().containsKey("eps")) {
-                throw new IllegalArgumentException("curve for " + attack + ": the attack has no eps budget;"
-                        + " accuracy-vs-epsilon needs a bounded attack (fgsm, bim, pgd, apgd-ce, square, ...)");
+                throw new IllegalArgumentException("curve for " + attack + ": " + NOT_BOUNDED);
             }
         }
     }
@@ -71,6 +73,9 @@ public record CurveSpec(String attack, Map<String, String> params, double[] epsi
         try {
             return AttackRegistry.create(attack, p);
         } catch (IllegalArgumentException e) {
+            if (String.valueOf(e.getMessage()).contains("unknown parameter 'eps'")) {
+                throw new IllegalArgumentException("curve for " + attack + ": " + NOT_BOUNDED, e);
+            }
             throw new IllegalArgumentException("curve for " + attack + ": " + e.getMessage(), e);
         }
     }

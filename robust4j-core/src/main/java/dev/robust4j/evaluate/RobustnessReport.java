@@ -24,11 +24,11 @@ public record RobustnessReport(
         List<String> classNames,
         Map<String, Object> provenance) {
 
-    /** Copies the lists. */
+    /** Copies the lists and the provenance (in order; values may be null). */
     public RobustnessReport {
         rounds = List.copyOf(rounds);
         classNames = List.copyOf(classNames);
-        provenance = Map.copyOf(provenance);
+        provenance = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
     }
 
     /** @return true if some round met the target */
