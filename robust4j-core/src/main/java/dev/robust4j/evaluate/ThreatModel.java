@@ -1,10 +1,8 @@
 package dev.robust4j.evaluate;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.EvasionAttack;
-import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.ForwardingClassifier;
 
 import java.util.List;
 import java.util.Locale;
@@ -104,46 +102,14 @@ public enum ThreatModel {
     }
 
     /** A classifier that forwards predictions and metadata and nothing else. */
-    private static final class OutputsOnly implements Classifier {
-        private final Classifier model;
-
+    private static final class OutputsOnly extends ForwardingClassifier {
         OutputsOnly(Classifier model) {
-            this.model = model;
-        }
-
-        @Override
-        public NDArray predict(NDArray x) {
-            return model.predict(x);
-        }
-
-        @Override
-        public int numClasses() {
-            return model.numClasses();
-        }
-
-        @Override
-        public Shape inputShape() {
-            return model.inputShape();
-        }
-
-        @Override
-        public Bounds bounds() {
-            return model.bounds();
-        }
-
-        @Override
-        public OutputKind outputKind() {
-            return model.outputKind();
-        }
-
-        @Override
-        public List<String> classNames() {
-            return model.classNames();
+            super(model);
         }
 
         @Override
         public String description() {
-            return model.description() + " (outputs only)";
+            return delegate.description() + " (outputs only)";
         }
     }
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,12 +16,10 @@ import java.util.Objects;
  *
  * <p>The view does not own the wrapped model: close that one yourself.
  */
-public final class LabelOnlyClassifier implements Classifier {
-
-    private final Classifier delegate;
+public final class LabelOnlyClassifier extends ForwardingClassifier {
 
     private LabelOnlyClassifier(Classifier delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -82,26 +79,6 @@ public final class LabelOnlyClassifier implements Classifier {
     @Override
     public OutputKind outputKind() {
         return OutputKind.LABEL_ONLY;
-    }
-
-    @Override
-    public int numClasses() {
-        return delegate.numClasses();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return delegate.inputShape();
-    }
-
-    @Override
-    public Bounds bounds() {
-        return delegate.bounds();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return delegate.classNames();
     }
 
     @Override

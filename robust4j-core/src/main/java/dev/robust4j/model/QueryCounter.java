@@ -1,10 +1,7 @@
 package dev.robust4j.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,14 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * for differentiable models, each row of each {@code evaluate}) is one query. Use
  * {@link #wrap(Classifier)}, which keeps a differentiable model differentiable.
  */
-public class QueryCounter implements Classifier {
+public class QueryCounter extends ForwardingClassifier {
 
-    private final Classifier delegate;
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
 
     QueryCounter(Classifier delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /**
@@ -65,36 +61,6 @@ public class QueryCounter implements Classifier {
     public NDArray predict(NDArray x) {
         count(x);
         return delegate.predict(x);
-    }
-
-    @Override
-    public int numClasses() {
-        return delegate.numClasses();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return delegate.inputShape();
-    }
-
-    @Override
-    public Bounds bounds() {
-        return delegate.bounds();
-    }
-
-    @Override
-    public OutputKind outputKind() {
-        return delegate.outputKind();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return delegate.classNames();
-    }
-
-    @Override
-    public String description() {
-        return delegate.description();
     }
 
     /** The counting view of a differentiable model. */
