@@ -274,7 +274,7 @@ public final class AttackPool {
      * @param model the model
      * @return the reason or {@code null}
      */
-    static String skipReason(EvasionAttack attack, Classifier model) {
+    public static String skipReason(EvasionAttack attack, Classifier model) {
         if (attack.requiresGradients() && !(model instanceof DifferentiableClassifier)) {
             return "needs gradients and " + model.description() + " gives none";
         }
@@ -333,8 +333,16 @@ public final class AttackPool {
      * @param detector the detector, or {@code null}
      * @param batchSize samples per call
      * @return the accuracy
+     * @throws IllegalArgumentException for unlabelled or empty data or a batch size below 1
      */
-    static double cleanAccuracy(Classifier model, Dataset data, AdversarialDetector detector, int batchSize) {
+    public static double cleanAccuracy(Classifier model, Dataset data, AdversarialDetector detector, int batchSize) {
+        Objects.requireNonNull(model, "model");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (!data.hasLabels() || data.size() == 0) {
+            throw new IllegalArgumentException(data.source() + ": clean accuracy needs labelled samples");
+        }
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] clean = predictions(model, data, batchSize, manager);
             boolean[] flagged = detector == null ? new boolean[data.size()] : flags(detector, data, batchSize, manager);

@@ -1,7 +1,5 @@
 package dev.robust4j.junit;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.detect.AdversarialDetector;
@@ -10,7 +8,6 @@ import dev.robust4j.evaluate.PoolListener;
 import dev.robust4j.evaluate.PoolResult;
 import dev.robust4j.evaluate.ThreatModel;
 import dev.robust4j.model.Classifier;
-import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.Arrays;
 import java.util.List;
@@ -321,10 +318,10 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
             Classifier view = threatModel.view(actual);
             for (EvasionAttack attack : pool.attacks()) {
                 String why = threatModel.refusal(attack, actual);
-                if (why == null && attack.requiresGradients() && !(view instanceof DifferentiableClassifier)) {
-                    why = "attack " + attack.name() + " needs gradients, and " + actual.description()
-                            + " gives none; test it with .threatModel(ThreatModel.BLACK_BOX) and a score- or"
-                            + " label-based attack";
+                String unserved = AttackPool.skipReason(attack, view);
+                if (why == null && unserved != null) {
+                    why = "attack " + attack.name() + " " + unserved + "; test it with"
+                            + " .threatModel(ThreatModel.BLACK_BOX) and a score- or label-based attack";
                 }
                 if (why != null) {
                     throw new IllegalArgumentException(why);
@@ -349,24 +346,7 @@ public final class RobustnessAssert extends AbstractAssert<RobustnessAssert, Cla
 
     /** Counts the samples the model labels correctly and the detector, if any, lets through. */
     private int correct(Dataset d) {
-        int[] labels = d.labels();
-        int correct = 0;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (int from = 0; from < d.size(); from += batchSize) {
-                int to = Math.min(d.size(), from + batchSize);
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = d.features(scope, from, to);
-                    long[] predicted = actual.predict(x).argMax(1).toLongArray();
-                    boolean[] flagged = detector == null ? new boolean[to - from] : detector.detect(x);
-                    for (int i = 0; i < predicted.length; i++) {
-                        if (predicted[i] == labels[from + i] && !flagged[i]) {
-                            correct++;
-                        }
-                    }
-                }
-            }
-        }
-        return correct;
+        return (int) Math.round(AttackPool.cleanAccuracy(actual, d, detector, batchSize) * d.size());
     }
 
     /**

@@ -183,7 +183,7 @@ class RobustnessAssertTest {
         FunctionClassifier blackBox = FunctionClassifier.of(batch -> new float[batch.length][2], 2, 1, 2, 2);
         assertThatThrownBy(() -> assertThat(blackBox).on(DATA).under(FGSM_10).hasSuccessRateAtMost(0.5))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("attack fgsm needs gradients, and black-box function gives none")
+                .hasMessageContaining("attack fgsm needs gradients and black-box function gives none")
                 .hasMessageContaining("ThreatModel.BLACK_BOX");
     }
 
