@@ -62,9 +62,7 @@ public final class AttackRegistry {
         FACTORIES.put("mim", p -> {
             Norm norm = p.norm(Norm.LINF);
             GradientDescentAttack a = Attacks.mim(norm, p.eps(norm));
-            if (p.has("decay")) {
-                a = a.decay(p.number("decay"));
-            }
+            a = p.number(a, "decay", (x, v) -> x.decay(v));
             return gradient(p, a, true);
         });
         FACTORIES.put("apgd-ce", p -> autoPgd(p, AutoPgd.Loss.CE));
@@ -73,18 +71,10 @@ public final class AttackRegistry {
         FACTORIES.put("auto-attack", p -> {
             Norm norm = p.norm(Norm.LINF);
             AutoAttack a = AutoAttack.standard(norm, p.eps(norm));
-            if (p.has("version")) {
-                a = a.version(p.string("version"));
-            }
-            if (p.has("steps")) {
-                a = a.steps(p.integer("steps"));
-            }
-            if (p.has("square-queries")) {
-                a = a.squareQueries(p.integer("square-queries"));
-            }
-            if (p.has("seed")) {
-                a = a.seed(p.longValue("seed"));
-            }
+            a = p.string(a, "version", (x, v) -> x.version(v));
+            a = p.integer(a, "steps", (x, v) -> x.steps(v));
+            a = p.integer(a, "square-queries", (x, v) -> x.squareQueries(v));
+            a = p.longValue(a, "seed", (x, v) -> x.seed(v));
             return a;
         });
         FACTORIES.put("transfer", AttackRegistry::transfer);
@@ -216,158 +206,84 @@ public final class AttackRegistry {
     private static EvasionAttack autoPgd(Params p, AutoPgd.Loss loss) {
         Norm norm = p.norm(Norm.LINF);
         AutoPgd a = AutoPgd.ce(norm, p.eps(norm)).loss(loss);
-        if (p.has("steps")) {
-            a = a.steps(p.integer("steps"));
-        }
-        if (p.has("restarts")) {
-            a = a.restarts(p.integer("restarts"));
-        }
-        if (p.has("rho")) {
-            a = a.rho(p.number("rho"));
-        }
+        a = p.integer(a, "steps", (x, v) -> x.steps(v));
+        a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
+        a = p.number(a, "rho", (x, v) -> x.rho(v));
         if (loss == AutoPgd.Loss.TARGETED_DLR && p.has("target-classes")) {
             a = a.targetClasses(p.integer("target-classes"));
         }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack gradient(Params p, GradientDescentAttack base, boolean iterative) {
         GradientDescentAttack a = base;
         if (iterative) {
-            if (p.has("steps")) {
-                a = a.steps(p.integer("steps"));
-            }
-            if (p.has("random-start")) {
-                a = a.randomStart(p.bool("random-start"));
-            }
-            if (p.has("restarts")) {
-                a = a.restarts(p.integer("restarts"));
-            }
-            if (p.has("early-stop")) {
-                a = a.earlyStop(p.bool("early-stop"));
-            }
+            a = p.integer(a, "steps", (x, v) -> x.steps(v));
+            a = p.bool(a, "random-start", (x, v) -> x.randomStart(v));
+            a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
+            a = p.bool(a, "early-stop", (x, v) -> x.earlyStop(v));
         }
-        if (p.has("step-size")) {
-            a = a.stepSize(p.number("step-size"));
-        }
+        a = p.number(a, "step-size", (x, v) -> x.stepSize(v));
         if (p.has("loss")) {
             a = a.loss(GradientLoss.parse(p.string("loss")));
         }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack cwL2(Params p) {
         CarliniWagnerL2 a = Attacks.cwL2();
-        if (p.has("confidence")) {
-            a = a.confidence(p.number("confidence"));
-        }
-        if (p.has("learning-rate")) {
-            a = a.learningRate(p.number("learning-rate"));
-        }
-        if (p.has("binary-search-steps")) {
-            a = a.binarySearchSteps(p.integer("binary-search-steps"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("initial-const")) {
-            a = a.initialConst(p.number("initial-const"));
-        }
-        if (p.has("abort-early")) {
-            a = a.abortEarly(p.bool("abort-early"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
+        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
+        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
+        a = p.bool(a, "abort-early", (x, v) -> x.abortEarly(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack cwLinf(Params p) {
         CarliniWagnerLinf a = Attacks.cwLinf(p.eps(Norm.LINF));
-        if (p.has("confidence")) {
-            a = a.confidence(p.number("confidence"));
-        }
-        if (p.has("binary-search-steps")) {
-            a = a.binarySearchSteps(p.integer("binary-search-steps"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
+        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack ead(Params p) {
         ElasticNetAttack a = Attacks.ead();
-        if (p.has("beta")) {
-            a = a.beta(p.number("beta"));
-        }
+        a = p.number(a, "beta", (x, v) -> x.beta(v));
         if (p.has("decision-rule")) {
             a = a.decisionRule(p.wrap("decision-rule", () -> ElasticNetAttack.DecisionRule.parse(p.string("decision-rule"))));
         }
-        if (p.has("confidence")) {
-            a = a.confidence(p.number("confidence"));
-        }
-        if (p.has("learning-rate")) {
-            a = a.learningRate(p.number("learning-rate"));
-        }
-        if (p.has("binary-search-steps")) {
-            a = a.binarySearchSteps(p.integer("binary-search-steps"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("initial-const")) {
-            a = a.initialConst(p.number("initial-const"));
-        }
-        if (p.has("abort-early")) {
-            a = a.abortEarly(p.bool("abort-early"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
+        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
+        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
+        a = p.bool(a, "abort-early", (x, v) -> x.abortEarly(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack lbfgs(Params p) {
         BoxConstrainedLbfgs a = Attacks.lbfgs();
-        if (p.has("initial-const")) {
-            a = a.initialConst(p.number("initial-const"));
-        }
-        if (p.has("binary-search-steps")) {
-            a = a.binarySearchSteps(p.integer("binary-search-steps"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("history")) {
-            a = a.history(p.integer("history"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
+        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.integer(a, "history", (x, v) -> x.history(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack deepFool(Params p) {
         DeepFool a = DeepFool.l2().norm(p.norm(Norm.L2));
-        if (p.has("candidates")) {
-            a = a.candidates(p.integer("candidates"));
-        }
-        if (p.has("overshoot")) {
-            a = a.overshoot(p.number("overshoot"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
+        a = p.integer(a, "candidates", (x, v) -> x.candidates(v));
+        a = p.number(a, "overshoot", (x, v) -> x.overshoot(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
         if (p.has("seed")) {
             // DeepFool draws no random numbers; a seed is accepted (the CLI always passes one) and ignored.
             p.longValue("seed");
@@ -377,15 +293,9 @@ public final class AttackRegistry {
 
     private static EvasionAttack jsma(Params p) {
         JacobianSaliencyMapAttack a = JacobianSaliencyMapAttack.create();
-        if (p.has("theta")) {
-            a = a.theta(p.number("theta"));
-        }
-        if (p.has("gamma")) {
-            a = a.gamma(p.number("gamma"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "theta", (x, v) -> x.theta(v));
+        a = p.number(a, "gamma", (x, v) -> x.gamma(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
@@ -394,45 +304,23 @@ public final class AttackRegistry {
         if (p.has("variant")) {
             a = a.variant(p.wrap("variant", () -> FastAdaptiveBoundaryAttack.Variant.parse(p.string("variant"))));
         }
-        if (p.has("eps")) {
-            a = a.eps(p.number("eps"));
-        }
-        if (p.has("steps")) {
-            a = a.steps(p.integer("steps"));
-        }
-        if (p.has("alpha-max")) {
-            a = a.alphaMax(p.number("alpha-max"));
-        }
-        if (p.has("eta")) {
-            a = a.eta(p.number("eta"));
-        }
-        if (p.has("beta")) {
-            a = a.beta(p.number("beta"));
-        }
-        if (p.has("restarts")) {
-            a = a.restarts(p.integer("restarts"));
-        }
-        if (p.has("target-classes")) {
-            a = a.targetClasses(p.integer("target-classes"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "eps", (x, v) -> x.eps(v));
+        a = p.integer(a, "steps", (x, v) -> x.steps(v));
+        a = p.number(a, "alpha-max", (x, v) -> x.alphaMax(v));
+        a = p.number(a, "eta", (x, v) -> x.eta(v));
+        a = p.number(a, "beta", (x, v) -> x.beta(v));
+        a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
+        a = p.integer(a, "target-classes", (x, v) -> x.targetClasses(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack square(Params p) {
         Norm norm = p.norm(Norm.LINF);
         SquareAttack a = SquareAttack.linf(p.eps(norm)).norm(norm);
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.integer("max-queries"));
-        }
-        if (p.has("p-init")) {
-            a = a.pInit(p.number("p-init"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.number(a, "p-init", (x, v) -> x.pInit(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
@@ -441,131 +329,61 @@ public final class AttackRegistry {
         if (p.has("basis")) {
             a = a.basis(p.wrap("basis", () -> SimBA.Basis.parse(p.string("basis"))));
         }
-        if (p.has("epsilon")) {
-            a = a.epsilon(p.number("epsilon"));
-        }
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.integer("max-queries"));
-        }
-        if (p.has("freq-dims")) {
-            a = a.freqDims(p.integer("freq-dims"));
-        }
-        if (p.has("stride")) {
-            a = a.stride(p.integer("stride"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.number(a, "epsilon", (x, v) -> x.epsilon(v));
+        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.integer(a, "freq-dims", (x, v) -> x.freqDims(v));
+        a = p.integer(a, "stride", (x, v) -> x.stride(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack zoo(Params p) {
         ZooAttack a = ZooAttack.create();
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("learning-rate")) {
-            a = a.learningRate(p.number("learning-rate"));
-        }
-        if (p.has("confidence")) {
-            a = a.confidence(p.number("confidence"));
-        }
-        if (p.has("initial-const")) {
-            a = a.initialConst(p.number("initial-const"));
-        }
-        if (p.has("binary-search-steps")) {
-            a = a.binarySearchSteps(p.integer("binary-search-steps"));
-        }
-        if (p.has("nb-parallel")) {
-            a = a.nbParallel(p.integer("nb-parallel"));
-        }
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.integer("max-queries"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
+        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
+        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
+        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
+        a = p.integer(a, "nb-parallel", (x, v) -> x.nbParallel(v));
+        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack onePixel(Params p) {
         OnePixelAttack a = OnePixelAttack.create();
-        if (p.has("pixels")) {
-            a = a.pixels(p.integer("pixels"));
-        }
-        if (p.has("population")) {
-            a = a.population(p.integer("population"));
-        }
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("crossover")) {
-            a = a.crossover(p.number("crossover"));
-        }
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.integer("max-queries"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.integer(a, "pixels", (x, v) -> x.pixels(v));
+        a = p.integer(a, "population", (x, v) -> x.population(v));
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.number(a, "crossover", (x, v) -> x.crossover(v));
+        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack boundary(Params p) {
         BoundaryAttack a = BoundaryAttack.create();
-        if (p.has("steps")) {
-            a = a.steps(p.integer("steps"));
-        }
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.longValue("max-queries"));
-        }
-        if (p.has("spherical-step")) {
-            a = a.sphericalStep(p.real("spherical-step"));
-        }
-        if (p.has("source-step")) {
-            a = a.sourceStep(p.real("source-step"));
-        }
-        if (p.has("step-adaptation")) {
-            a = a.stepAdaptation(p.real("step-adaptation"));
-        }
-        if (p.has("init-trials")) {
-            a = a.initTrials(p.integer("init-trials"));
-        }
-        if (p.has("eps")) {
-            a = a.eps(p.number("eps"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.integer(a, "steps", (x, v) -> x.steps(v));
+        a = p.longValue(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.real(a, "spherical-step", (x, v) -> x.sphericalStep(v));
+        a = p.real(a, "source-step", (x, v) -> x.sourceStep(v));
+        a = p.real(a, "step-adaptation", (x, v) -> x.stepAdaptation(v));
+        a = p.integer(a, "init-trials", (x, v) -> x.initTrials(v));
+        a = p.number(a, "eps", (x, v) -> x.eps(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
     private static EvasionAttack hopSkipJump(Params p) {
         HopSkipJump a = HopSkipJump.l2().norm(p.norm(Norm.L2));
-        if (p.has("max-iter")) {
-            a = a.maxIter(p.integer("max-iter"));
-        }
-        if (p.has("max-queries")) {
-            a = a.maxQueries(p.longValue("max-queries"));
-        }
-        if (p.has("init-evals")) {
-            a = a.initEvals(p.integer("init-evals"));
-        }
-        if (p.has("max-evals")) {
-            a = a.maxEvals(p.integer("max-evals"));
-        }
-        if (p.has("gamma")) {
-            a = a.gamma(p.real("gamma"));
-        }
-        if (p.has("init-trials")) {
-            a = a.initTrials(p.integer("init-trials"));
-        }
-        if (p.has("eps")) {
-            a = a.eps(p.number("eps"));
-        }
-        if (p.has("seed")) {
-            a = a.seed(p.longValue("seed"));
-        }
+        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
+        a = p.longValue(a, "max-queries", (x, v) -> x.maxQueries(v));
+        a = p.integer(a, "init-evals", (x, v) -> x.initEvals(v));
+        a = p.integer(a, "max-evals", (x, v) -> x.maxEvals(v));
+        a = p.real(a, "gamma", (x, v) -> x.gamma(v));
+        a = p.integer(a, "init-trials", (x, v) -> x.initTrials(v));
+        a = p.number(a, "eps", (x, v) -> x.eps(v));
+        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
         return a;
     }
 
@@ -669,6 +487,36 @@ public final class AttackRegistry {
             }
             throw new IllegalArgumentException(
                     "parameter " + key + " of attack " + attack + " must be true or false, got '" + v + "'");
+        }
+
+        /** Applies {@code set} with the integer value if the parameter is given; otherwise returns {@code a}. */
+        <A> A integer(A a, String key, java.util.function.BiFunction<A, Integer, A> set) {
+            return has(key) ? set.apply(a, integer(key)) : a;
+        }
+
+        /** Applies {@code set} with the float value if the parameter is given. */
+        <A> A number(A a, String key, java.util.function.BiFunction<A, Float, A> set) {
+            return has(key) ? set.apply(a, number(key)) : a;
+        }
+
+        /** Applies {@code set} with the double value if the parameter is given. */
+        <A> A real(A a, String key, java.util.function.BiFunction<A, Double, A> set) {
+            return has(key) ? set.apply(a, real(key)) : a;
+        }
+
+        /** Applies {@code set} with the long value if the parameter is given. */
+        <A> A longValue(A a, String key, java.util.function.BiFunction<A, Long, A> set) {
+            return has(key) ? set.apply(a, longValue(key)) : a;
+        }
+
+        /** Applies {@code set} with the boolean value if the parameter is given. */
+        <A> A bool(A a, String key, java.util.function.BiFunction<A, Boolean, A> set) {
+            return has(key) ? set.apply(a, bool(key)) : a;
+        }
+
+        /** Applies {@code set} with the string value if the parameter is given. */
+        <A> A string(A a, String key, java.util.function.BiFunction<A, String, A> set) {
+            return has(key) ? set.apply(a, string(key)) : a;
         }
 
         private <T> T wrap(String key, java.util.function.Supplier<T> parse) {
