@@ -217,16 +217,11 @@ public final class AttackPool {
         long start = System.nanoTime();
         int n = data.size();
         int dim = data.sampleSize();
-        int[] labels = data.labels();
         WorstCase worst = new WorstCase(n, dim);
         List<AttackOutcome> outcomes = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             int[] clean = predictions(model, data, batchSize, manager);
-            boolean[] flaggedClean = detector == null ? new boolean[n] : flags(detector, data, batchSize, manager);
-            boolean[] eligible = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                eligible[i] = clean[i] == labels[i] && !flaggedClean[i];
-            }
+            boolean[] eligible = eligible(clean, detector, data, batchSize, manager);
             worst.clean = clean;
             for (Entry e : entries) {
                 String why = skipReason(e.attack(), model);
@@ -344,14 +339,21 @@ public final class AttackPool {
             throw new IllegalArgumentException(data.source() + ": clean accuracy needs labelled samples");
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            int[] clean = predictions(model, data, batchSize, manager);
-            boolean[] flagged = detector == null ? new boolean[data.size()] : flags(detector, data, batchSize, manager);
-            boolean[] ok = new boolean[data.size()];
-            for (int i = 0; i < ok.length; i++) {
-                ok[i] = clean[i] == data.labels()[i] && !flagged[i];
-            }
-            return Stats.fraction(ok, null);
+            return Stats.fraction(eligible(predictions(model, data, batchSize, manager), detector, data, batchSize,
+                    manager), null);
         }
+    }
+
+    /** The samples an attack has to break: classified correctly and, with a detector, not flagged. */
+    private static boolean[] eligible(
+            int[] clean, AdversarialDetector detector, Dataset data, int batchSize, NDManager manager) {
+        boolean[] flagged = detector == null ? new boolean[data.size()] : flags(detector, data, batchSize, manager);
+        int[] labels = data.labels();
+        boolean[] out = new boolean[data.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = clean[i] == labels[i] && !flagged[i];
+        }
+        return out;
     }
 
     private static int[] predictions(Classifier model, Dataset data, int batchSize, NDManager manager) {
