@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.testing.Fixtures;
 import dev.robust4j.data.Npy;
@@ -140,13 +141,15 @@ class AttackContractTest {
         for (int steps : new int[] {1, 3, 10, 30}) {
             try (NDManager m = manager.newSubManager();
                     AttackResult r = Attacks.pgd(0.03f).steps(steps).stepSize(0.01f).seed(3).generate(model, x(m), y(m))) {
-                double sr = rate(r.success());
+                double sr = successRate(r);
                 assertThat(sr).as("SR with %d steps", steps).isGreaterThanOrEqualTo(previous);
                 previous = sr;
             }
         }
-        // A plain PyTorch PGD on this model and data reaches 0.5 (scripts: see the test javadoc).
-        assertThat(previous).as("SR of 30 steps of 0.01 at eps 0.03").isGreaterThanOrEqualTo(0.5);
+        // torchattacks' PGD with the same settings (random start, seeds 0-4) breaks 13 of the 37
+        // correctly classified samples every time (scripts/conformance/results/test_pins.json, row
+        // pgd eps 0.03); two samples of slack for another CPU's arithmetic.
+        assertThat(previous).as("SR of 30 steps of 0.01 at eps 0.03").isGreaterThanOrEqualTo(11 / 37.0);
     }
 
     @Test
@@ -173,25 +176,26 @@ class AttackContractTest {
     }
 
     @Test
-    void pgdMatchesAPlainPyTorchPgdAndBeatsFgsm() {
+    void pgdMatchesTorchattacksPgdAndBeatsFgsm() {
         try (NDManager m = manager.newSubManager();
                 AttackResult fgsm = Attacks.fgsm(0.1f).generate(model, x(m), y(m));
                 AttackResult pgd = Attacks.pgd(0.1f).steps(40).generate(model, x(m), y(m))) {
-            double srFgsm = rate(fgsm.success());
-            double srPgd = rate(pgd.success());
-            // A plain PyTorch PGD (40 sign steps, no random start) reaches 0.875 here.
-            assertThat(srPgd).isGreaterThanOrEqualTo(0.875);
+            double srFgsm = successRate(fgsm);
+            double srPgd = successRate(pgd);
+            // torchattacks' PGD with the same settings (40 steps of 2.5 eps / 40 from a random start)
+            // breaks 30 to 32 of the 37 correctly classified samples over seeds 0-4
+            // (scripts/conformance/results/test_pins.json, row pgd eps 0.1); two samples of slack
+            // below its worst seed.
+            assertThat(srPgd).isGreaterThanOrEqualTo(28 / 37.0);
             assertThat(srPgd).isGreaterThan(srFgsm);
         }
     }
 
-    static double rate(boolean[] flags) {
-        int c = 0;
-        for (boolean f : flags) {
-            if (f) {
-                c++;
-            }
-        }
-        return c / (double) flags.length;
+    /**
+     * The success rate over the samples the model classifies correctly before the attack (DESIGN
+     * §3): a sample the model already gets wrong is not a success of the attack.
+     */
+    static double successRate(AttackResult r) {
+        return AttackSummary.of(r).successRate();
     }
 }

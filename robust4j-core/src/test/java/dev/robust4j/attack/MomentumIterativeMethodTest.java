@@ -262,8 +262,14 @@ class MomentumIterativeMethodTest {
 
     @Test
     void keepsTheContractOnTheCnn() {
-        for (GradientDescentAttack mim : new GradientDescentAttack[] {
-                Attacks.mim(Norm.LINF, 0.05f), Attacks.mim(Norm.L2, 1.0f).decay(0.8f)}) {
+        // Minimum untargeted SR over the 37 correctly classified samples. L∞: torchattacks' MIFGSM with
+        // the same settings breaks 18 (scripts/conformance/results/test_pins.json, row mim), as
+        // robust4j does; two samples of slack. L2 (no reference has it): a regression pin, robust4j
+        // broke 19 (measured), three samples of slack.
+        double[] minimum = {16 / 37.0, 16 / 37.0};
+        GradientDescentAttack[] mims = {Attacks.mim(Norm.LINF, 0.05f), Attacks.mim(Norm.L2, 1.0f).decay(0.8f)};
+        for (int a = 0; a < mims.length; a++) {
+            GradientDescentAttack mim = mims[a];
             Budget budget = mim.budget().orElseThrow();
             long[] t = new long[CNN_N];
             for (int i = 0; i < CNN_N; i++) {
@@ -293,8 +299,11 @@ class MomentumIterativeMethodTest {
                     }
                 }
                 assertThat(u.adversarial().toFloatArray()).isEqualTo(again.adversarial().toFloatArray());
-                assertThat(AttackContractTest.rate(u.success())).as("untargeted SR over all samples").isGreaterThan(0.5);
-                assertThat(AttackContractTest.rate(tr.success())).as("targeted hits").isPositive();
+                System.out.printf("%s: untargeted SR %.3f, targeted %.3f%n", mim, AttackContractTest.successRate(u),
+                        AttackContractTest.successRate(tr));
+                assertThat(AttackContractTest.successRate(u)).as("%s: untargeted SR over the correctly classified samples", mim)
+                        .isGreaterThanOrEqualTo(minimum[a]);
+                assertThat(AttackContractTest.successRate(tr)).as("targeted hits among the correctly classified samples").isPositive();
             }
         }
     }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The small CNN's promised accuracy on real data: at least 85% on the bundled slice (trained in
- * well under a minute) and at least 90% on the full Fashion-MNIST.
+ * The small CNN's promised accuracy on real data: at least 85% on the bundled slice and at least
+ * 90% on the full Fashion-MNIST. How long training takes is a benchmark's figure, not a test's.
  */
 class FashionMnistAccuracyTest {
 
@@ -26,7 +26,6 @@ class FashionMnistAccuracyTest {
         TrainingConfig config = TrainingConfig.builder().optEpochs(3).optSeed(0).build();
         try (TrainedModel model = Trainer.train(train, spec, config, TrainingListener.NONE)) {
             assertThat(Accuracy.of(model.classifier(), test, 500)).isGreaterThanOrEqualTo(0.85);
-            assertThat(model.training().history().seconds()).as("training seconds").isLessThan(60);
         }
     }
 

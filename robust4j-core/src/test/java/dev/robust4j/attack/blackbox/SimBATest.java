@@ -270,8 +270,9 @@ class SimBATest {
                 previous = sr;
             }
         }
-        // Measured: 0.649 with 300 queries (0.973 with 1,000).
-        assertThat(previous).as("SR with 300 queries").isGreaterThan(first).isGreaterThanOrEqualTo(0.6);
+        // Regression pin (robust4j's own figure on this fixture): 0.649 with 300 queries (24 of 37;
+        // 0.973 with 1,000). The threshold leaves three samples of slack: 21 of 37.
+        assertThat(previous).as("SR with 300 queries").isGreaterThan(first).isGreaterThanOrEqualTo(21 / 37.0);
     }
 
     @Test

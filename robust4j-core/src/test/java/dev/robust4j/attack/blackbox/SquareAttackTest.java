@@ -25,12 +25,14 @@ import org.junit.jupiter.api.Test;
  * differentiable), on its first 48 test images (37 classified correctly).
  *
  * <p>Reference numbers on the same model and samples (success rate over the correctly classified
- * samples, as {@link AttackSummary} counts it): the authors' numpy algorithm
- * ({@code max-andr/square-attack}, run through PyTorch 1.13) reaches 0.730 in L∞ at eps 0.1 with
- * 1,000 queries and p-init 0.8 (three seeds: 0.730 each), 0.811 with 3,000 and 10,000 queries;
- * in L2 at eps 2.0 with 1,000 queries and p-init 0.1, 0.757 and 0.730 (two seeds). White-box PGD
- * at eps 0.1 reaches 0.838 with 40 steps and 0.865 with 100 steps and 5 restarts: the 90% the
- * issue hoped for is out of reach of every attack tried on these samples.
+ * samples, as {@link AttackSummary} counts it), from the authors' PyTorch implementation in
+ * fra31/auto-attack ({@code autoattack/square.py}, margin loss) run by
+ * {@code scripts/conformance/test_pins.py} (rows {@code square} of
+ * {@code scripts/conformance/results/test_pins.json}), seeds 0-2: L∞ eps 0.1, p-init 0.8, 1,000
+ * queries: 25, 25, 26 of 37; 3,000 queries: 30, 29, 30; L2 eps 2.0, p-init 0.1, 1,000 queries: 27,
+ * 28, 27. Each test asks robust4j for at least the reference's worst seed less two samples (a
+ * different random stream, and another CPU's arithmetic, move a sample or two either way).
+ * White-box PGD-40 at eps 0.1 breaks 30 to 32 (torchattacks, row {@code pgd}).
  */
 class SquareAttackTest {
 
@@ -59,9 +61,9 @@ class SquareAttackTest {
                 AttackResult r = square.generate(blackBox, CnnFixture.x(m, N), CnnFixture.y(m, N))) {
             BlackBoxChecks.checkContract(blackBox, Arrays.copyOf(CnnFixture.X, N * 784), r, square.budget(), 1000);
             double sr = AttackSummary.of(r).successRate();
-            // The authors' algorithm: 0.730 (27 of 37); this port 0.703 (seed 0) and 0.730 (seed 1). Two samples
-            // of slack; random sign noise reaches 0.22, the schedule stuck at its last p 0.65.
-            assertThat(sr).as("square linf eps 0.1, 1000 queries").isGreaterThanOrEqualTo(0.67);
+            // The reference: 25 to 26 of 37. Random sign noise reaches 0.22, the schedule stuck at its
+            // last p 0.65.
+            assertThat(sr).as("square linf eps 0.1, 1000 queries").isGreaterThanOrEqualTo(23 / 37.0);
             QueryCurve curve = QueryCurve.of(r);
             assertThat(curve.successRate(1000)).isEqualTo(sr);
             assertThat(curve.successRate(100)).isLessThan(sr);
@@ -76,16 +78,18 @@ class SquareAttackTest {
     }
 
     @Test
-    void linfWith3000QueriesComesWithinFivePointsOfWhiteBoxPgd() {
+    void linfWith3000QueriesMatchesTheReferenceAndApproachesWhiteBoxPgd() {
         try (NDManager m = manager.newSubManager();
                 AttackResult square = SquareAttack.linf(0.1f).maxQueries(3000)
                         .generate(blackBox, CnnFixture.x(m, N), CnnFixture.y(m, N));
                 AttackResult pgd = Attacks.pgd(0.1f).steps(40).generate(cnn, CnnFixture.x(m, N), CnnFixture.y(m, N))) {
             double srSquare = AttackSummary.of(square).successRate();
             double srPgd = AttackSummary.of(pgd).successRate();
-            assertThat(srPgd).isGreaterThan(0.8);
-            // The authors' algorithm: 0.811; PGD with 40 steps: 0.838.
-            assertThat(srSquare).as("square (%s) vs pgd (%s)", srSquare, srPgd).isGreaterThanOrEqualTo(srPgd - 0.05);
+            assertThat(srPgd).as("pgd-40").isGreaterThanOrEqualTo(28 / 37.0);
+            // The reference: 29 to 30 of 37 with 3,000 queries; PGD with 40 steps: 30 to 32.
+            assertThat(srSquare).as("square with 3000 queries").isGreaterThanOrEqualTo(27 / 37.0);
+            // within a few samples of white-box PGD: the reference is one to three samples behind it
+            assertThat(srSquare).as("square (%s) vs pgd (%s)", srSquare, srPgd).isGreaterThanOrEqualTo(srPgd - 5 / 37.0);
             assertThat(Arrays.stream(square.queries()).max().orElseThrow()).isLessThanOrEqualTo(3000);
         }
     }
@@ -96,8 +100,8 @@ class SquareAttackTest {
         try (NDManager m = manager.newSubManager();
                 AttackResult r = square.generate(blackBox, CnnFixture.x(m, N), CnnFixture.y(m, N))) {
             BlackBoxChecks.checkContract(blackBox, Arrays.copyOf(CnnFixture.X, N * 784), r, square.budget(), 1000);
-            // The authors' algorithm: 0.757 and 0.730 with two seeds.
-            assertThat(AttackSummary.of(r).successRate()).as("square l2 eps 2, 1000 queries").isGreaterThanOrEqualTo(0.70);
+            // The reference: 27 to 28 of 37.
+            assertThat(AttackSummary.of(r).successRate()).as("square l2 eps 2, 1000 queries").isGreaterThanOrEqualTo(25 / 37.0);
             // L2 square perturbations use the whole radius.
             for (int i = 0; i < N; i++) {
                 if (r.queries()[i] > 0) {

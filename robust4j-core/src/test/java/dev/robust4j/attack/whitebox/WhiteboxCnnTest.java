@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * Strength and contract of DeepFool, FAB and JSMA on the PyTorch CNN fixture (first 48
  * Fashion-MNIST test images, 37 of them classified correctly). Iteration counts of FAB are cut
  * below AutoAttack's 100 to keep the class fast; the numbers in comments were measured with these
- * settings.
+ * settings. Figures measured on robust4j's own output are regression pins with a stated slack, not
+ * evidence of parity with another implementation (that is {@code docs/conformance.md}).
  */
 class WhiteboxCnnTest {
 
@@ -109,9 +110,9 @@ class WhiteboxCnnTest {
             AttackSummary s = AttackSummary.of(r);
             report("fab-t linf eps 0.1", s, r);
             checkContract(attack, r, null);
-            // Measured 0.84 (31 of 37); AutoAttack's settings (100 steps, 9 targets) give 0.865, and PGD
-            // (40 steps, eps 0.1) reaches 0.84 on these samples.
-            assertThat(s.successRate()).isGreaterThanOrEqualTo(0.8);
+            // Regression pin (robust4j's own figure on this fixture): 31 of 37 broken (0.84). The
+            // threshold leaves three samples of slack for another CPU's arithmetic: 28 of 37.
+            assertThat(s.successRate()).isGreaterThanOrEqualTo(28 / 37.0);
             assertThat(medianLinf(r)).isLessThanOrEqualTo(0.1);
         }
     }
@@ -167,9 +168,10 @@ class WhiteboxCnnTest {
             report("fab l2 targeted", AttackSummary.of(targeted), targeted);
             checkContract(jsma, untargeted, null);
             checkContract(fab, targeted, nextClass(m, n));
-            // Measured on the first 24 samples (19 correct): JSMA 0.79 (15 of 19); FAB with given targets 0.84.
-            assertThat(AttackSummary.of(untargeted).successRate()).isGreaterThanOrEqualTo(0.6);
-            assertThat(AttackSummary.of(targeted).successRate()).isGreaterThanOrEqualTo(0.8);
+            // Regression pins on the first 24 samples (19 correct): JSMA 15 of 19, FAB towards the given
+            // targets 16 of 19; three samples of slack each.
+            assertThat(AttackSummary.of(untargeted).successRate()).isGreaterThanOrEqualTo(12 / 19.0);
+            assertThat(AttackSummary.of(targeted).successRate()).isGreaterThanOrEqualTo(13 / 19.0);
         }
         sameOutputTwice(JacobianSaliencyMapAttack.create().seed(5).gamma(0.03f));
     }
