@@ -19,6 +19,8 @@ import dev.robust4j.attack.blackbox.SimBA;
 import dev.robust4j.attack.blackbox.SquareAttack;
 import dev.robust4j.attack.blackbox.ZooAttack;
 
+import dev.robust4j.transform.TransformSpec;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,9 +122,17 @@ public final class AttackRegistry {
 
     private AttackRegistry() {}
 
+    /** The name of PGD under Expectation over Transformation. */
+    public static final String EOT_PGD = "eot-pgd";
+
+    /** The parameter that turns any gradient attack into its Expectation-over-Transformation form. */
+    public static final String EOT_SAMPLES = "eot-samples";
+
     /** @return the names of all attacks this build knows, in a stable order */
     public static List<String> names() {
-        return new ArrayList<>(FACTORIES.keySet());
+        List<String> names = new ArrayList<>(FACTORIES.keySet());
+        names.add(names.indexOf("mim") + 1, EOT_PGD);
+        return names;
     }
 
     /**
@@ -151,6 +161,9 @@ public final class AttackRegistry {
     public static EvasionAttack create(String name, Map<String, String> params, ModelLoader loader) {
         Objects.requireNonNull(loader, "loader");
         String key = name.trim().toLowerCase(Locale.ROOT);
+        if (key.equals(EOT_PGD) || params.keySet().stream().anyMatch(k -> k.trim().equalsIgnoreCase(EOT_SAMPLES))) {
+            return eot(key, params, loader);
+        }
         Function<Params, EvasionAttack> factory = FACTORIES.get(key);
         if (factory == null) {
             throw new IllegalArgumentException(
@@ -160,6 +173,67 @@ public final class AttackRegistry {
         EvasionAttack attack = factory.apply(p);
         p.checkAllUsed();
         return attack;
+    }
+
+    /**
+     * Expectation over Transformation: {@code eot-pgd}, or any gradient attack given
+     * {@code eot-samples=N}. The transformation parameters ({@link TransformSpec#NAMES}) and
+     * {@code eot-samples} (default 8 for {@code eot-pgd}) are taken here; every other parameter goes
+     * to the inner attack, whose {@code seed} also seeds the draws. {@code eot-pgd} is PGD with
+     * early stop off unless {@code early-stop} is given.
+     */
+    private static EvasionAttack eot(String key, Map<String, String> params, ModelLoader loader) {
+        Map<String, String> transform = new LinkedHashMap<>();
+        Map<String, String> rest = new LinkedHashMap<>();
+        String samples = null;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            String k = e.getKey().trim().toLowerCase(Locale.ROOT);
+            if (k.equals(EOT_SAMPLES)) {
+                samples = e.getValue().trim();
+            } else if (TransformSpec.NAMES.contains(k)) {
+                transform.put(k, e.getValue());
+            } else {
+                rest.put(k, e.getValue());
+            }
+        }
+        String inner = key.equals(EOT_PGD) ? "pgd" : key;
+        if (inner.equals("transfer")) {
+            throw new IllegalArgumentException("eot-samples applies to gradient attacks run on the model itself, not"
+                    + " to transfer");
+        }
+        if (key.equals(EOT_PGD)) {
+            rest.putIfAbsent("early-stop", "false");
+        }
+        int n = 8;
+        if (samples != null) {
+            try {
+                n = Integer.parseInt(samples);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "parameter eot-samples of attack " + key + " must be an integer, got '" + samples + "'");
+            }
+        }
+        long seed = 0;
+        if (rest.containsKey("seed")) {
+            try {
+                seed = Long.parseLong(rest.get("seed").trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "parameter seed of attack " + key + " must be an integer, got '" + rest.get("seed") + "'");
+            }
+        }
+        TransformSpec spec;
+        try {
+            spec = TransformSpec.of(transform);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attack " + key + ": " + e.getMessage(), e);
+        }
+        EvasionAttack attack = create(inner, rest, loader);
+        try {
+            return ExpectationOverTransformation.of(attack, spec, n, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attack " + key + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,0 +1,135 @@
+package dev.robust4j.transform;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.robust4j.model.Bounds;
+import dev.robust4j.model.DifferentiableClassifier;
+import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.InputGradients;
+import dev.robust4j.model.Objective;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A model seen through Expectation over Transformation (Athalye, Engstrom, Ilyas and Kwok,
+ * "Synthesizing Robust Adversarial Examples", ICML 2018): its objective and input gradient are the
+ * averages over {@code samples} independent draws of a transformation distribution T,
+ * {@code ∇x E_t[f(t(x))] ≈ (1/N) Σ_k J_{t_k}(x)ᵀ ∇f(t_k(x))}, each draw's Jacobian applied exactly
+ * by a vector-Jacobian product through {@link SampledTransform#apply}. Predictions, and so the
+ * success an attack reports, are the wrapped model's on the untransformed input.
+ *
+ * <p>Draws are keyed by the seed, the number of the evaluation (the first call is 0), the draw
+ * number and the row: the same attack with the same seed on the same batch gets the same draws.
+ * One evaluation costs {@code samples} forward and backward passes of the model and one plain
+ * forward pass.
+ */
+public final class EotClassifier implements DifferentiableClassifier {
+
+    private final DifferentiableClassifier model;
+    private final TransformSpec spec;
+    private final int samples;
+    private final long seed;
+    private final AtomicLong calls = new AtomicLong();
+
+    /**
+     * @param model the model; not closed by this view
+     * @param spec the transformation distribution
+     * @param samples draws per evaluation, at least 1
+     * @param seed the seed of the draws
+     * @throws IllegalArgumentException if {@code samples < 1}
+     */
+    public EotClassifier(DifferentiableClassifier model, TransformSpec spec, int samples, long seed) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("eot-samples must be >= 1, got " + samples);
+        }
+        this.model = model;
+        this.spec = spec;
+        this.samples = samples;
+        this.seed = seed;
+    }
+
+    @Override
+    public NDArray predict(NDArray x) {
+        return model.predict(x);
+    }
+
+    @Override
+    public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
+        long call = calls.getAndIncrement();
+        int rows = (int) x.getShape().get(0);
+        Bounds bounds = model.bounds();
+        NDManager parent = x.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            NDArray gradient = null;
+            NDArray values = null;
+            for (int k = 0; k < samples; k++) {
+                try (NDManager draw = scope.newSubManager()) {
+                    SampledTransform t = SampledTransform.draw(spec, Streams.of(seed, call, k, 0, rows));
+                    NDArray xs = x.duplicate();
+                    xs.attach(draw);
+                    NDArray moved = t.apply(xs, bounds);
+                    Evaluation ev = model.evaluate(moved, objective, labels);
+                    ev.logits().attach(draw);
+                    ev.values().attach(draw);
+                    ev.gradient().attach(draw);
+                    NDArray g = InputGradients.vectorJacobianProduct(xs, in -> t.apply(in, bounds), ev.gradient());
+                    g.attach(draw);
+                    NDArray gSum = gradient == null ? g : gradient.add(g);
+                    NDArray vSum = values == null ? ev.values().duplicate() : values.add(ev.values());
+                    gSum.attach(scope);
+                    vSum.attach(scope);
+                    if (gradient != null) {
+                        gradient.close();
+                        values.close();
+                    }
+                    gradient = gSum;
+                    values = vSum;
+                }
+            }
+            NDArray meanGradient = gradient.div(samples);
+            NDArray meanValues = values.div(samples);
+            NDArray logits = model.predict(x);
+            meanGradient.attach(parent);
+            meanValues.attach(parent);
+            logits.attach(parent);
+            return new Evaluation(logits, meanValues, meanGradient);
+        }
+    }
+
+    @Override
+    public String gradients() {
+        return "eot(" + samples + " draws of " + spec.describe() + ") over " + model.gradients();
+    }
+
+    @Override
+    public int numClasses() {
+        return model.numClasses();
+    }
+
+    @Override
+    public Shape inputShape() {
+        return model.inputShape();
+    }
+
+    @Override
+    public Bounds bounds() {
+        return model.bounds();
+    }
+
+    @Override
+    public OutputKind outputKind() {
+        return model.outputKind();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return model.classNames();
+    }
+
+    @Override
+    public String description() {
+        return model.description();
+    }
+}
