@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The small CNN's promised accuracy on real data: at least 85% on the bundled slice and at least
  * 90% on the full Fashion-MNIST. How long training takes is a benchmark's figure, not a test's.
+ *
+ * <p>The model is trained here, so the figure differs between CPUs; the margin is a statistic over
+ * training seeds: 3 epochs on the bundled slice gave 0.883, 0.873 and 0.878 on its 2,000 test
+ * images for seeds 0, 1 and 4 (mean 0.878, standard deviation 0.005), so 0.85 sits more than five
+ * standard deviations below the mean.
  */
 class FashionMnistAccuracyTest {
 
