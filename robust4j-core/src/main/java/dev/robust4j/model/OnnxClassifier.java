@@ -344,6 +344,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
                     throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
                 }
             }
+            dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
             return new OnnxClassifier(this);
         }
     }
