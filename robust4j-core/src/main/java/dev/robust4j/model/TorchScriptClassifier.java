@@ -111,12 +111,13 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
 
     @Override
     public NDArray predict(NDArray x) {
-        return InputGradients.predict(x, input -> forward(input, false));
+        return InputGradients.predict(x, input -> FiniteOutputs.require(forward(input, false), description()));
     }
 
     @Override
     public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
-        return InputGradients.evaluate(x, objective, labels, input -> forward(input, true));
+        return InputGradients.evaluate(x, objective, labels,
+                input -> FiniteOutputs.require(forward(input, true), description()));
     }
 
     @Override
