@@ -52,6 +52,20 @@ public final class Robust4j {
     }
 
     /**
+     * Loads a dataset for a model of a known input shape: an image folder is refused from its
+     * images' headers, before any pixel is decoded, when the images do not fit the shape.
+     *
+     * @param nameOrPath the dataset's name or path
+     * @param labels a separate labels file, or {@code null}
+     * @param split for a known dataset, which split
+     * @param expectedSampleShape the model's per-sample input shape, or {@code null} if unknown
+     * @return the dataset
+     */
+    public static Dataset loadData(String nameOrPath, Path labels, Split split, long[] expectedSampleShape) {
+        return DataReaders.load(nameOrPath, labels, split, expectedSampleShape);
+    }
+
+    /**
      * Reads a file of class labels ({@code .npy} or IDX).
      *
      * @param file the file
@@ -95,6 +109,16 @@ public final class Robust4j {
             throw new IllegalArgumentException(
                     "a" + (onnx ? "n ONNX" : " TorchScript") + " model needs its per-sample input shape, e.g. 1,28,28");
         }
+        long values = 1;
+        for (long d : inputShape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("input shape must be positive integers, got "
+                        + java.util.Arrays.toString(inputShape));
+            }
+            values = values > Long.MAX_VALUE / d ? Long.MAX_VALUE : values * d;
+        }
+        dev.robust4j.data.Limits.checkSample("model " + path, "input shape " + java.util.Arrays.toString(inputShape),
+                values);
         if (onnx) {
             return OnnxClassifier.builder()
                     .setModelFile(path)

@@ -6,6 +6,7 @@ import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.Dataset;
+import dev.robust4j.data.Npy;
 import dev.robust4j.data.Split;
 import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.metric.QueryCurve;
@@ -78,22 +79,29 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
-        }
-        Map<String, String> p = new LinkedHashMap<>(params);
-        p.putIfAbsent("seed", Long.toString(seed));
-        Dataset data = dataOptions.load(Split.TEST);
-        // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
-        try (ModelOptions.Loader others = modelOptions.loader(data)) {
-            EvasionAttack attack = Robust4j.attack(attackName, p, others);
-            return run(attack, data);
+        try (Outputs outputs = new Outputs()) {
+            dataOptions.claimInputs(outputs);
+            modelOptions.claimInputs(outputs);
+            outputs.file("--save-adversarial", saveAdversarial);
+            outputs.file("--json", json);
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+            }
+            Map<String, String> p = new LinkedHashMap<>(params);
+            p.putIfAbsent("seed", Long.toString(seed));
+            Dataset data = dataOptions.load(Split.TEST, modelOptions.expectedShape());
+            // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
+            try (ModelOptions.Loader others = modelOptions.loader(data)) {
+                EvasionAttack attack = Robust4j.attack(attackName, p, others);
+                return run(attack, data, outputs);
+            }
         }
     }
 
-    private int run(EvasionAttack attack, Dataset data) throws Exception {
+    private int run(EvasionAttack attack, Dataset data, Outputs outputs) throws Exception {
         try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
             Classifier model = Defences.wrap(loaded.model(), defences, modelOptions);
+            ModelOptions.checkTargetClasses("--param ", params, model);
             Dataset input = ModelOptions.fit(data, model);
             int[] targets = target == null ? null : Targets.parse(target, input, model.numClasses(), seed);
             AttackResult result;
@@ -101,7 +109,8 @@ final class AttackCommand implements Callable<Integer> {
                     ProgressReporter progress = ProgressReporter.start(attack.name(), input.size(), "samples")) {
                 result = AttackRunner.run(attack, model, input, targets, batchSize, manager, (done, total) -> progress.stepTo(done));
                 if (saveAdversarial != null) {
-                    Robust4j.saveNpy(saveAdversarial, result.adversarial());
+                    outputs.stage(saveAdversarial, Npy.float32Body(saveAdversarial, result.adversarial().toFloatArray(),
+                            result.adversarial().getShape().getShape()));
                 }
             }
             AttackSummary summary = AttackSummary.of(result);
@@ -110,8 +119,10 @@ final class AttackCommand implements Callable<Integer> {
                 if (!attack.requiresGradients()) {
                     AttackRunJson.addQueryCurve(record, QueryCurve.of(result));
                 }
-                AttackRunJson.write(record, json);
+                byte[] bytes = AttackRunJson.toBytes(record);
+                outputs.stage(json, o -> o.write(bytes));
             }
+            outputs.commit();
             out().println(Summaries.line(attack, targets != null, summary));
         }
         return 0;

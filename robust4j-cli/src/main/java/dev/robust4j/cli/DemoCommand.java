@@ -11,6 +11,7 @@ import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.RobustnessTest;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.nn.NetworkSpec;
+import dev.robust4j.report.ReportWriter;
 import dev.robust4j.nn.TrainingConfig;
 
 import java.nio.file.Path;
@@ -95,7 +96,13 @@ final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
-        Reports.checkDirectory("--report", report);
+        try (Outputs outputs = new Outputs()) {
+            outputs.directory("--report", report, ReportWriter.JSON, ReportWriter.INDEX);
+            return run(outputs);
+        }
+    }
+
+    private int run(Outputs outputs) throws Exception {
         Dataset train = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TRAIN);
         Dataset test = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TEST).limit(samples);
         int held = Math.min(1000, train.size() / 10);
@@ -124,8 +131,9 @@ final class DemoCommand implements Callable<Integer> {
                 .optConfig("command", "robust4j demo")
                 .build()
                 .run();
+        Path index = Reports.stage(outputs, result, report, null);
+        outputs.commit();
         console.summary(result);
-        Path index = Reports.write(result, report, null);
         out().println("\nreport: " + index.toAbsolutePath());
         return 0;
     }

@@ -10,7 +10,6 @@ import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
-import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
 import dev.robust4j.defence.DefenceSpec;
@@ -82,6 +81,15 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (Outputs outputs = new Outputs()) {
+            dataOptions.claimInputs(outputs);
+            modelOptions.claimInputs(outputs);
+            outputs.file("--json", json);
+            return run(outputs);
+        }
+    }
+
+    private int run(Outputs outputs) throws Exception {
         if (!(fpr >= 0 && fpr < 1)) {
             throw new IllegalArgumentException("--fpr must be in [0, 1), got " + fpr);
         }
@@ -99,8 +107,12 @@ final class DetectCommand implements Callable<Integer> {
         for (String s : squeezers.isEmpty() ? List.of("feature-squeezing:bit-depth=1", "median-smoothing:window=2") : squeezers) {
             squeeze.add(RuntimeDefences.preprocessor(DefenceSpec.parse(s)));
         }
-        Dataset data = dataOptions.load(Split.TEST);
-        Dataset clean = Robust4j.loadData(calibrate, null, Split.TRAIN).limit(calibrateLimit);
+        long[] expected = modelOptions.expectedShape();
+        Dataset data = dataOptions.load(Split.TEST, expected);
+        if (calibrate.isBlank()) {
+            throw new IllegalArgumentException("--calibrate must be a known dataset (sample, fashion-mnist) or a path, got ''");
+        }
+        Dataset clean = Robust4j.loadData(calibrate, null, Split.TRAIN, expected).limit(calibrateLimit);
         try (ModelOptions.Loaded loaded = modelOptions.load(data); NDManager manager = NDManager.newBaseManager()) {
             Classifier model = loaded.model();
             Dataset test = ModelOptions.fit(data, model);
@@ -152,8 +164,9 @@ final class DetectCommand implements Callable<Integer> {
             }
             if (json != null) {
                 byte[] bytes = mapper.writeValueAsBytes(out);
-                AtomicFiles.write(json, o -> o.write(bytes));
+                outputs.stage(json, o -> o.write(bytes));
             }
+            outputs.commit();
         }
         return 0;
     }

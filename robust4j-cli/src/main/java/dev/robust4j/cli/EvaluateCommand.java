@@ -11,6 +11,8 @@ import dev.robust4j.evaluate.RobustnessTest;
 import dev.robust4j.evaluate.ThreatModel;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.defence.DefenceSpec;
+import dev.robust4j.report.ReportWriter;
 import dev.robust4j.nn.ModelDirectory;
 import dev.robust4j.nn.NetworkSpec;
 import dev.robust4j.nn.TrainingConfig;
@@ -121,9 +123,31 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (Outputs outputs = new Outputs()) {
+            return call(outputs);
+        }
+    }
+
+    private int call(Outputs outputs) throws Exception {
+        if (config != null && config.toString().isBlank()) {
+            throw new IllegalArgumentException("--config must name a YAML file, got ''");
+        }
         EvaluationSpec s = config != null ? fromConfig() : fromFlags();
-        Reports.checkDirectory("report", s.report);
-        Dataset test = load(s.data, s.labels, s.limit, Split.TEST, "data");
+        outputs.input("--config", config);
+        if (s.model != null && !s.model.isBlank() && !ModelOptions.isUrl(s.model)) {
+            outputs.input("model", Path.of(s.model));
+        }
+        if (s.data != null && !s.data.isBlank()) {
+            outputs.input("data", Path.of(s.data));
+        }
+        outputs.input("labels", s.labels);
+        outputs.directory("report", s.report, ReportWriter.JSON, ReportWriter.INDEX);
+        outputs.file("json", s.json);
+        if (s.batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be >= 1, got " + s.batchSize);
+        }
+        long[] expected = s.model == null ? null : ModelOptions.expectedShape(s.model, s.inputShape);
+        Dataset test = load(s.data, s.labels, s.limit, Split.TEST, "data", expected);
         Retraining recipe = null;
         long[] shape = s.inputShape != null ? s.inputShape : test.sampleShape();
         Bounds b = s.bounds == null ? null : new Bounds(s.bounds[0], s.bounds[1]);
@@ -132,6 +156,9 @@ final class EvaluateCommand implements Callable<Integer> {
             if (s.model != null) {
                 loaded = ModelOptions.open(s.model, shape, b, s.numClasses);
                 test = ModelOptions.fit(test, loaded);
+                for (String a : s.attacks) {
+                    ModelOptions.checkTargetClasses("attack '" + a + "': ", DefenceSpec.parse(a).params(), loaded);
+                }
             }
             if (s.training != null) {
                 recipe = recipe(s, loaded);
@@ -140,7 +167,7 @@ final class EvaluateCommand implements Callable<Integer> {
                         + " to train one (--train-data and --arch / training:)");
             }
             Dataset calibrationData = s.calibration == null ? null
-                    : load(s.calibration, s.calibrationLabels, s.calibrationLimit, Split.TRAIN, "calibration");
+                    : load(s.calibration, s.calibrationLabels, s.calibrationLimit, Split.TRAIN, "calibration", expected);
             List<DefenceCandidate> candidates = new ArrayList<>();
             for (String d : s.defences) {
                 candidates.add(DefenceCandidate.parse(d));
@@ -167,8 +194,10 @@ final class EvaluateCommand implements Callable<Integer> {
                         .optConfig("config_text", Files.readString(config));
             }
             RobustnessReport result = builder.build().run();
+            // The report is the result whether or not the target was met (exit 0 or 1): write it.
+            Path index = Reports.stage(outputs, result, s.report, s.json);
+            outputs.commit();
             console.summary(result);
-            Path index = Reports.write(result, s.report, s.json);
             if (index != null) {
                 spec.commandLine().getOut().println("\nreport: " + index.toAbsolutePath());
             }
@@ -185,7 +214,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private Retraining recipe(EvaluationSpec s, Classifier loaded) throws java.io.IOException {
         EvaluationSpec.Training t = s.training;
-        Dataset train = load(t.data, t.labels, t.limit, Split.TRAIN, "training data");
+        Dataset train = load(t.data, t.labels, t.limit, Split.TRAIN, "training data", null);
         NetworkSpec network;
         if (t.arch != null) {
             network = NetworkSpec.of(t.arch, t.activation, train.sampleShape(), train.numClasses());
@@ -203,11 +232,14 @@ final class EvaluateCommand implements Callable<Integer> {
         return new Retraining(train, network, bounds, c.build());
     }
 
-    private static Dataset load(String name, Path labels, Integer limit, Split split, String what) {
+    private static Dataset load(String name, Path labels, Integer limit, Split split, String what, long[] expected) {
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException(what + " limit must be >= 1, got " + limit);
         }
-        Dataset d = Robust4j.loadData(name, labels, split);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(what + " must be a known dataset (sample, fashion-mnist) or a path, got ''");
+        }
+        Dataset d = Robust4j.loadData(name, labels, split, expected);
         return limit == null ? d : d.limit(limit);
     }
 

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.robust4j.data.IoErrors;
 import dev.robust4j.data.KnownDatasets;
+import dev.robust4j.data.Limits;
 import dev.robust4j.evaluate.CurveSpec;
 
 import java.io.IOException;
@@ -55,6 +57,16 @@ final class EvaluationConfig {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--config " + file + " is not a file");
         }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + IoErrors.describe(e), e);
+        }
+        if (size > Limits.configBytes()) {
+            throw new IllegalArgumentException("--config " + file + " is " + size + " bytes, more than the limit of "
+                    + Limits.configBytes() + " for a configuration file" + Limits.hint(Limits.CONFIG_BYTES));
+        }
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
@@ -62,7 +74,7 @@ final class EvaluationConfig {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new IllegalArgumentException(file + " is not valid YAML" + where + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read " + file + ": " + IoErrors.describe(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a mapping of settings (model:, data:, attacks:, ...)");

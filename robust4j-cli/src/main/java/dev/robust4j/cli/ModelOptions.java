@@ -6,12 +6,15 @@ import dev.robust4j.data.Dataset;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.HttpClassifier;
+import dev.robust4j.nn.ModelDirectory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import picocli.CommandLine.Option;
 
@@ -51,8 +54,72 @@ final class ModelOptions {
         }
     }
 
+    @Option(names = "--max-answer-bytes", paramLabel = "BYTES",
+            description = "Largest answer read from an HTTP model, in bytes (default: 16777216, 16 MiB).")
+    Long maxAnswerBytes;
+
     Loaded load(Dataset data) {
-        return new Loaded(open(model, shape(data), bounds(), numClasses));
+        return new Loaded(open(model, shape(data), bounds(), numClasses, maxAnswerBytes));
+    }
+
+    /**
+     * The model's per-sample input shape when it is known before the data is read: {@code
+     * --input-shape}, or the shape a model directory records; else {@code null}.
+     *
+     * @return the shape, or {@code null}
+     */
+    long[] expectedShape() {
+        return expectedShape(model, inputShape == null ? null : parseShape(inputShape));
+    }
+
+    static long[] expectedShape(String location, long[] given) {
+        if (given != null) {
+            return given;
+        }
+        if (location == null || location.isBlank() || isUrl(location)) {
+            return null;
+        }
+        Path p = Path.of(location);
+        if (Files.isDirectory(p) && ModelDirectory.isModelDirectory(p)) {
+            try {
+                return ModelDirectory.readSpec(p).inputShape();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read model directory " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /** Names the model file, so that no output replaces it. */
+    void claimInputs(Outputs outputs) {
+        if (model != null && !model.isBlank() && !isUrl(model)) {
+            outputs.input("--model", Path.of(model));
+        }
+    }
+
+    /**
+     * Refuses a {@code target-classes} parameter larger than the model's other classes.
+     *
+     * @param where how the parameter was given, for the message, e.g. {@code --param }
+     * @param params the attack's parameters as given
+     * @param model the model
+     */
+    static void checkTargetClasses(String where, Map<String, String> params, Classifier model) {
+        String v = params.get("target-classes");
+        if (v == null) {
+            return;
+        }
+        long k;
+        try {
+            k = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return; // the attack's own check names the value
+        }
+        if (k > model.numClasses() - 1) {
+            throw new IllegalArgumentException(where + "target-classes=" + v + " is more than the " + (model.numClasses() - 1)
+                    + " other classes of " + model.description() + " (" + model.numClasses() + " classes); expected at"
+                    + " most " + (model.numClasses() - 1));
+        }
     }
 
     /** @return whether the model is named by an {@code http://} or {@code https://} URL */
@@ -71,6 +138,18 @@ final class ModelOptions {
      * @return the model; the caller closes it
      */
     static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses) {
+        return open(location, shape, bounds, numClasses, null);
+    }
+
+    static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes) {
+        if (location == null || location.isBlank()) {
+            throw new IllegalArgumentException("--model must be a model file, a model directory or an http(s) URL, got '"
+                    + (location == null ? "" : location) + "'");
+        }
+        if (maxAnswerBytes != null && !isUrl(location)) {
+            throw new IllegalArgumentException("--max-answer-bytes applies to an HTTP model only; " + location
+                    + " is not an http(s) URL");
+        }
         if (numClasses != null && numClasses < 2) {
             throw new IllegalArgumentException("--num-classes must be >= 2, got " + numClasses);
         }
@@ -79,12 +158,15 @@ final class ModelOptions {
                 throw new IllegalArgumentException("the HTTP model " + location + " needs --num-classes K, the number"
                         + " of scores in each row of its answers");
             }
-            return HttpClassifier.builder()
+            HttpClassifier.Builder b = HttpClassifier.builder()
                     .setUrl(location)
                     .setInputShape(shape)
                     .setNumClasses(numClasses)
-                    .optBounds(bounds == null ? Bounds.UNIT : bounds)
-                    .build();
+                    .optBounds(bounds == null ? Bounds.UNIT : bounds);
+            if (maxAnswerBytes != null) {
+                b.optMaxAnswerBytes(maxAnswerBytes);
+            }
+            return b.build();
         }
         Classifier m = Robust4j.loadModel(Path.of(location), shape, bounds);
         if (numClasses != null && m.numClasses() != numClasses) {
@@ -115,7 +197,7 @@ final class ModelOptions {
      * @return the loader; close it after the attack's last use
      */
     Loader loader(Dataset data) {
-        return new Loader(shape(data), bounds(), numClasses);
+        return new Loader(shape(data), bounds(), numClasses, maxAnswerBytes);
     }
 
     private long[] shape(Dataset data) {
@@ -131,17 +213,23 @@ final class ModelOptions {
         private final long[] shape;
         private final Bounds bounds;
         private final Integer numClasses;
+        private final Long maxAnswerBytes;
         private final List<Classifier> loaded = new ArrayList<>();
 
         Loader(long[] shape, Bounds bounds, Integer numClasses) {
+            this(shape, bounds, numClasses, null);
+        }
+
+        Loader(long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes) {
             this.shape = shape;
             this.bounds = bounds;
             this.numClasses = numClasses;
+            this.maxAnswerBytes = maxAnswerBytes;
         }
 
         @Override
         public Classifier load(String path) {
-            Classifier m = open(path, shape, bounds, numClasses);
+            Classifier m = open(path, shape, bounds, numClasses, isUrl(path) ? maxAnswerBytes : null);
             loaded.add(m);
             return m;
         }
@@ -174,6 +262,17 @@ final class ModelOptions {
 
     /** Views the data with the model's input shape when the sizes agree. */
     static Dataset fit(Dataset data, Classifier model) {
+        if (data.hasLabels()) {
+            int[] y = data.labels();
+            int k = model.numClasses();
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] >= k) {
+                    throw new IllegalArgumentException(data.source() + ": label of sample " + i + " is " + y[i] + " but "
+                            + model.description() + " has " + k + " classes; expected a class index in [0, " + (k - 1)
+                            + "]");
+                }
+            }
+        }
         long[] want = model.inputShape().getShape();
         if (Arrays.equals(want, data.sampleShape())) {
             return data;
@@ -210,7 +309,7 @@ final class ModelOptions {
             if (parts.length == 2) {
                 return new Bounds(Float.parseFloat(parts[0].trim()), Float.parseFloat(parts[1].trim()));
             }
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // NumberFormatException, or min >= max
             // fall through
         }
         throw new IllegalArgumentException("--bounds must be MIN,MAX with MIN < MAX, e.g. 0,1; got '" + text + "'");

@@ -1,10 +1,14 @@
 package dev.robust4j.cli;
 
 import dev.robust4j.evaluate.RobustnessReport;
+import dev.robust4j.data.AtomicFiles;
+import dev.robust4j.report.AttackRunJson;
+import dev.robust4j.report.HtmlReport;
 import dev.robust4j.report.ReportWriter;
 import dev.robust4j.report.RobustnessReportJson;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,30 +18,34 @@ final class Reports {
     private Reports() {}
 
     /**
-     * Refuses an output directory that is a file, before any work.
+     * Stages the HTML report and its JSON in a directory, and the JSON alone in a file; they replace
+     * earlier files on {@link Outputs#commit()}.
      *
-     * @param option the option's name, for the message
-     * @param dir the directory, or {@code null}
-     */
-    static void checkDirectory(String option, Path dir) {
-        if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(option + " " + dir + " exists and is not a directory");
-        }
-    }
-
-    /**
-     * Writes the HTML report and its JSON into a directory, and the JSON alone to a file.
-     *
+     * @param outputs the command's outputs (the paths were checked with it before the run)
      * @param report the report
      * @param dir the report directory, or {@code null}
      * @param json the JSON file, or {@code null}
      * @return the index page, or {@code null} without a directory
-     * @throws IOException if writing fails
+     * @throws IOException if the report cannot be rendered
      */
-    static Path write(RobustnessReport report, Path dir, Path json) throws IOException {
+    static Path stage(Outputs outputs, RobustnessReport report, Path dir, Path json) throws IOException {
+        byte[] bytes = AttackRunJson.toBytes(RobustnessReportJson.toJson(report));
         if (json != null) {
-            dev.robust4j.report.AttackRunJson.write(RobustnessReportJson.toJson(report), json);
+            outputs.stage(json, o -> o.write(bytes));
         }
-        return dir == null ? null : ReportWriter.write(report, dir);
+        if (dir == null) {
+            return null;
+        }
+        byte[] html = HtmlReport.render(report).getBytes(StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("report directory " + dir + ": cannot create it ("
+                    + AtomicFiles.reason(e, dir.toAbsolutePath().getParent()) + ")", e);
+        }
+        outputs.stage(dir.resolve(ReportWriter.JSON), o -> o.write(bytes));
+        Path index = dir.resolve(ReportWriter.INDEX);
+        outputs.stage(index, o -> o.write(html));
+        return index;
     }
 }

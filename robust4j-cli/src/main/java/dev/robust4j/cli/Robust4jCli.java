@@ -43,8 +43,8 @@ public final class Robust4jCli implements Runnable {
         cli.setExecutionExceptionHandler(Robust4jCli::handle);
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("robust4j: " + ex.getMessage());
-            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.println("robust4j: " + oneLine(ex.getMessage()) + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             err.flush();
             return EXIT_BAD_INPUT;
         });
@@ -71,12 +71,32 @@ public final class Robust4jCli implements Runnable {
         return code;
     }
 
-    private static String oneLine(String message) {
-        if (message == null) {
+    private static final java.util.regex.Pattern JAVA_CLASS =
+            java.util.regex.Pattern.compile("\\b(?:[a-z_][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+
+    /** The most characters of a message printed; the rest of a longer one is cut. */
+    static final int MAX_MESSAGE = 1000;
+
+    /**
+     * Makes a message one line of at most {@link #MAX_MESSAGE} characters: the first line, with
+     * control characters replaced, cut with an ellipsis when longer.
+     */
+    static String oneLine(String message) {
+        if (message == null || message.isBlank()) {
             return "(no message)";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        // "java.io.IOException: " and the like say nothing to a user; keep what follows.
+        String line = JAVA_CLASS.matcher(nl < 0 ? message : message.substring(0, nl)).replaceAll("").strip();
+        StringBuilder b = new StringBuilder(Math.min(line.length(), MAX_MESSAGE + 3));
+        for (int i = 0; i < line.length() && b.length() < MAX_MESSAGE; i++) {
+            char c = line.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (line.length() > MAX_MESSAGE) {
+            b.append("...");
+        }
+        return b.toString();
     }
 
     @Override

@@ -32,6 +32,17 @@ final class Targets {
             }
             for (int i = 0; i < y.length; i++) {
                 t[i] = all[i];
+                if (t[i] >= numClasses) {
+                    throw new IllegalArgumentException("--target " + spec + ": target of sample " + i + " is " + t[i]
+                            + "; expected a class index in [0, " + (numClasses - 1) + "] for the model's " + numClasses
+                            + " classes");
+                }
+            }
+            for (int i = 0; i < y.length; i++) {
+                if (t[i] == y[i]) {
+                    throw new IllegalArgumentException("--target " + spec + ": target of sample " + i + " is " + t[i]
+                            + ", its true label; a targeted attack needs another class");
+                }
             }
         } else {
             throw new IllegalArgumentException("--target must be next, random or a .npy file of labels, got '" + spec + "'");

@@ -9,12 +9,14 @@ import dev.robust4j.nn.BatchTransform;
 import dev.robust4j.data.KnownDatasets;
 import dev.robust4j.data.Split;
 import dev.robust4j.metric.Accuracy;
+import dev.robust4j.nn.ModelDirectory;
 import dev.robust4j.nn.NetworkSpec;
 import dev.robust4j.nn.TrainedModel;
 import dev.robust4j.nn.Trainer;
 import dev.robust4j.nn.TrainingConfig;
 import dev.robust4j.nn.TrainingListener;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +73,32 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "M", description = "The model directory to write.")
     Path out;
 
+    @Option(names = "--num-classes", paramLabel = "K",
+            description = "Number of classes; labels must be in [0, K) (default: from the data's class names, else"
+                    + " the largest label + 1, every class then needing at least one sample).")
+    Integer numClasses;
+
     @Override
     public Integer call() throws Exception {
+        try (Outputs outputs = new Outputs()) {
+            dataOptions.claimInputs(outputs);
+            outputs.directory("--out", out);
+            if (Files.isDirectory(out) && !ModelDirectory.isModelDirectory(out)) {
+                try (var entries = Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("--out " + out + " is a non-empty directory that is not a"
+                                + " model directory; refusing to replace it");
+                    }
+                }
+            }
+            if (numClasses != null && numClasses < 2) {
+                throw new IllegalArgumentException("--num-classes must be >= 2, got " + numClasses);
+            }
+            return run();
+        }
+    }
+
+    private int run() throws Exception {
         Dataset train = dataOptions.load(Split.TRAIN);
         BatchTransform transform = BatchTransform.identity();
         for (String d : defences) {
@@ -92,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!train.hasLabels()) {
             throw new IllegalArgumentException(train.source() + " has no labels; training needs labels");
         }
-        NetworkSpec network = NetworkSpec.of(arch, activation, train.sampleShape(), train.numClasses());
+        NetworkSpec network = NetworkSpec.of(arch, activation, train.sampleShape(), classes(train));
         int batches = (train.size() + batchSize - 1) / batchSize;
         TrainedModel model;
         try (ProgressReporter progress = ProgressReporter.start("train " + arch, (long) batches * epochs, "batches")) {
@@ -120,6 +146,43 @@ final class TrainCommand implements Callable<Integer> {
             out().println(line);
         }
         return 0;
+    }
+
+    /** The number of classes: {@code --num-classes}, the data's class names, or the largest label + 1 with no gap. */
+    private int classes(Dataset train) {
+        int[] y = train.labels();
+        if (numClasses != null) {
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] >= numClasses) {
+                    throw new IllegalArgumentException(train.source() + ": label of sample " + i + " is " + y[i]
+                            + "; expected a class index in [0, " + (numClasses - 1) + "] for --num-classes " + numClasses);
+                }
+            }
+            if (!train.classNames().isEmpty() && train.classNames().size() != numClasses) {
+                throw new IllegalArgumentException("--num-classes is " + numClasses + " but " + train.source() + " has "
+                        + train.classNames().size() + " classes");
+            }
+            return numClasses;
+        }
+        int k = train.numClasses();
+        if (train.classNames().isEmpty()) {
+            boolean[] seen = new boolean[k];
+            for (int v : y) {
+                seen[v] = true;
+            }
+            for (int c = 0; c < k; c++) {
+                if (!seen[c]) {
+                    int at = 0;
+                    while (y[at] != k - 1) {
+                        at++;
+                    }
+                    throw new IllegalArgumentException(train.source() + ": class " + c + " has no sample, yet label "
+                            + (k - 1) + " (sample " + at + ") would make " + k + " classes; labels must run from 0"
+                            + " to K-1 with every class present, or give --num-classes K");
+                }
+            }
+        }
+        return k;
     }
 
     private java.io.PrintWriter out() {

@@ -6,14 +6,22 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Writes files whole or not at all: into a temporary file beside the target, then moved into place. */
+/**
+ * Writes files whole or not at all: into a temporary file beside the target, then moved into place.
+ * {@link #stage} splits the two steps, so a program with several outputs can write them all before
+ * it replaces any ({@link Staged#commit()}), and replace none when one fails.
+ */
 public final class AtomicFiles {
 
     /** Writes the body of a file. */
@@ -26,6 +34,58 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** A file written to a temporary file beside its target, not yet moved into place. */
+    public static final class Staged implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private boolean done;
+
+        private Staged(Path target, Path tmp) {
+            this.target = target;
+            this.tmp = tmp;
+        }
+
+        /** @return the file this replaces on {@link #commit()} */
+        public Path target() {
+            return target;
+        }
+
+        /**
+         * Moves the temporary file over the target.
+         *
+         * @throws UncheckedIOException naming the target if the move fails
+         */
+        public void commit() {
+            if (done) {
+                return;
+            }
+            Path abs = target.toAbsolutePath();
+            try {
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+                done = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(target + ": cannot write: " + reason(e, abs.getParent()), e);
+            }
+        }
+
+        /** Deletes the temporary file unless it was committed. */
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and named after the target
+                }
+            }
+        }
+    }
+
     private AtomicFiles() {}
 
     /**
@@ -36,11 +96,28 @@ public final class AtomicFiles {
      * @throws UncheckedIOException naming the target if writing fails
      */
     public static void write(Path target, Body body) {
+        try (Staged s = stage(target, body)) {
+            s.commit();
+        }
+    }
+
+    /**
+     * Writes {@code body} to a hidden temporary file beside {@code target}, forced to disk, and
+     * leaves the target as it is until {@link Staged#commit()}. Closing the result without a commit
+     * deletes the temporary file.
+     *
+     * @param target the file to replace on commit
+     * @param body writes the content
+     * @return the staged file
+     * @throws UncheckedIOException naming the target (never the temporary file) if writing fails
+     */
+    public static Staged stage(Path target, Body body) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         // Not Files.createTempFile: it makes the file owner-only (0600); this honours the umask.
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
+        Staged staged = new Staged(target, tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -48,19 +125,36 @@ public final class AtomicFiles {
                 out.flush();
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            return staged;
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write: " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the temporary file is hidden and named after the target
-            }
+            staged.close();
+            throw new UncheckedIOException(target + ": cannot write: " + reason(e, dir), e);
+        } catch (RuntimeException | Error e) {
+            staged.close();
+            throw e;
         }
+    }
+
+    /**
+     * Says why an I/O operation in a directory failed, in words, naming the directory rather than
+     * any temporary file and no Java exception class.
+     *
+     * @param e the failure
+     * @param dir the directory the operation wrote in
+     * @return e.g. {@code directory /tmp/x does not exist}
+     */
+    public static String reason(IOException e, Path dir) {
+        if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
+            return Files.isDirectory(dir) ? "no such file" : Files.exists(dir) ? dir + " is not a directory"
+                    : "directory " + dir + " does not exist";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied in directory " + dir;
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason() + " (directory " + dir + ")";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "input/output error in directory " + dir : m;
     }
 }

@@ -87,7 +87,7 @@ public final class CsvReader {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(r, file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -132,6 +132,10 @@ public final class CsvReader {
             }
             if (firstDataLine < 0) {
                 firstDataLine = lineNo;
+                Limits.checkSample(name, "a row of " + width + " columns", width);
+            }
+            if ((long) features.size() + width > Limits.arrayValues()) {
+                Limits.checkArray(name + ":" + lineNo, "the data up to this row", (long) features.size() + width);
             }
             for (int c = 0; c < width; c++) {
                 String cell = cells.get(c);
@@ -366,6 +370,10 @@ public final class CsvReader {
 
         float[] toArray() {
             return Arrays.copyOf(a, n);
+        }
+
+        int size() {
+            return n;
         }
     }
 

@@ -87,6 +87,20 @@ public final class DataReaders {
      * @throws UncheckedIOException if a file cannot be read
      */
     public static Dataset read(Path features, Path labelsOrNull) {
+        return read(features, labelsOrNull, null);
+    }
+
+    /**
+     * Reads a dataset for a model of a known input shape: an image folder is checked against the
+     * shape from the images' headers, before any pixel is decoded (see
+     * {@link ImageFolder#read(Path, long[])}).
+     *
+     * @param features the features file, or an image folder
+     * @param labelsOrNull a separate labels file, or null
+     * @param expectedSampleShape the model's per-sample input shape, or null if unknown
+     * @return the dataset
+     */
+    public static Dataset read(Path features, Path labelsOrNull, long[] expectedSampleShape) {
         Format format = detect(features);
         String xName = features.toString();
         if (labelsOrNull != null && (format == Format.CSV || format == Format.IMAGE_FOLDER)) {
@@ -95,7 +109,7 @@ public final class DataReaders {
         }
         switch (format) {
             case IMAGE_FOLDER:
-                return ImageFolder.read(features);
+                return ImageFolder.read(features, expectedSampleShape);
             case CSV:
                 return CsvReader.defaults().read(features);
             case NPZ:
@@ -134,6 +148,27 @@ public final class DataReaders {
      * @throws DataFormatException naming the file if it is malformed
      */
     public static Dataset load(String nameOrPath, Path labelsOrNull, Split split) {
+        return load(nameOrPath, labelsOrNull, split, null);
+    }
+
+    /**
+     * Loads a dataset as {@link #load(String, Path, Split)} does, for a model of a known input shape
+     * (see {@link #read(Path, Path, long[])}).
+     *
+     * @param nameOrPath a known name or a path; never blank
+     * @param labelsOrNull a separate labels file for a path, or null
+     * @param split the split of a known dataset
+     * @param expectedSampleShape the model's per-sample input shape, or null if unknown
+     * @return the dataset
+     */
+    public static Dataset load(String nameOrPath, Path labelsOrNull, Split split, long[] expectedSampleShape) {
+        if (nameOrPath == null || nameOrPath.isBlank()) {
+            throw new IllegalArgumentException("data must be a known dataset " + KnownDatasets.names()
+                    + " or a path, got '" + (nameOrPath == null ? "" : nameOrPath) + "'");
+        }
+        if (labelsOrNull != null && labelsOrNull.toString().isBlank()) {
+            throw new IllegalArgumentException("labels must be a path, got ''");
+        }
         if (KnownDatasets.isKnown(nameOrPath)) {
             if (labelsOrNull != null) {
                 throw new IllegalArgumentException("dataset '" + nameOrPath + "' brings its own labels; got a labels file "
@@ -146,7 +181,7 @@ public final class DataReaders {
             throw new IllegalArgumentException("data '" + nameOrPath + "' is neither a known dataset "
                     + KnownDatasets.names() + " nor an existing file or directory");
         }
-        return read(p, labelsOrNull);
+        return read(p, labelsOrNull, expectedSampleShape);
     }
 
     /** Decides the format of a path by its content, then by its name. */
@@ -174,7 +209,7 @@ public final class DataReaders {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot read: " + e, e);
+            throw new UncheckedIOException(path + ": cannot read: " + IoErrors.describe(e), e);
         }
         if (gzipIdx || Idx.isMagic(head)) {
             return Format.IDX;

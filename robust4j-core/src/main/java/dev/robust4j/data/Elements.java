@@ -20,7 +20,9 @@ final class Elements {
      */
     static NpyArray read(InputStream in, DType type, ByteOrder order, long[] shape, boolean compact,
             String name, String what) throws IOException {
-        int count = (int) NpyArray.elementCount(shape, name);
+        long declared = NpyArray.elementCount(shape, name);
+        Limits.checkArray(name, what, declared);
+        int count = (int) declared;
         boolean asFloats = type.floating || (compact && type.fitsFloat());
         float[] floats;
         long[] longs;

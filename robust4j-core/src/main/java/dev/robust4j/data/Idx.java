@@ -58,7 +58,7 @@ public final class Idx {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), Files.size(file), compact);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -84,7 +84,7 @@ public final class Idx {
                 throw e;
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(name + ": cannot read: " + e, e);
+            throw new UncheckedIOException(name + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 

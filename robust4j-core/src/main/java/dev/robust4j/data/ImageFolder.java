@@ -51,6 +51,23 @@ public final class ImageFolder {
      * @throws UncheckedIOException if the folder cannot be read
      */
     public static Dataset read(Path root) {
+        return read(root, null);
+    }
+
+    /**
+     * Reads an image folder for a model of a known input shape. Every image's size is read from its
+     * header first, without decoding its pixels, and refused when its values (width × height ×
+     * channels) exceed {@link Limits#sampleValues()} or differ from the model's input size, and the
+     * folder is refused when all its values together exceed {@link Limits#arrayValues()}; only then
+     * are the pixels decoded.
+     *
+     * @param root the directory holding one subdirectory per class
+     * @param expectedSampleShape the model's per-sample input shape, or {@code null} if unknown
+     * @return the dataset, as {@link #read(Path)}
+     * @throws DataFormatException as {@link #read(Path)}, or naming the first image that is too large
+     *     or does not fit the expected shape
+     */
+    public static Dataset read(Path root, long[] expectedSampleShape) {
         if (!Files.isDirectory(root)) {
             throw new DataFormatException(root + ": not a directory");
         }
@@ -77,7 +94,7 @@ public final class ImageFolder {
                 classes.add(d.getFileName().toString());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(root + ": cannot read: " + e, e);
+            throw new UncheckedIOException(root + ": cannot read: " + IoErrors.describe(e), e);
         }
         if (classes.isEmpty()) {
             throw new DataFormatException(root + ": no class folders; an image folder holds one subdirectory per class");
@@ -90,7 +107,7 @@ public final class ImageFolder {
         boolean[] grey = new boolean[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
-            Info info = info(f);
+            Info info = info(f, expectedSampleShape);
             if (i == 0) {
                 width = info.width;
                 height = info.height;
@@ -104,9 +121,20 @@ public final class ImageFolder {
         }
 
         int channels = anyColour ? 3 : 1;
+        long expected = expectedSampleShape == null ? -1 : product(expectedSampleShape);
+        long values = (long) channels * width * height;
+        if (expected >= 0 && values != expected) {
+            throw new DataFormatException(root + ": images are " + width + "x" + height + " with " + channels
+                    + " channel" + (channels == 1 ? "" : "s") + " (" + values + " values) but the model takes inputs of"
+                    + " shape " + java.util.Arrays.toString(expectedSampleShape) + " (" + expected + " values)");
+        }
+        Limits.checkSample(root.toString(), "an image folder of " + channels + "x" + width + "x" + height + " images",
+                values);
+        Limits.checkArray(root.toString(), files.size() + " images of " + channels + "x" + width + "x" + height,
+                values * files.size());
         int plane = width * height;
         int sampleSize = channels * plane;
-        float[] features = new float[Math.multiplyExact(files.size(), sampleSize)];
+        float[] features = new float[files.size() * sampleSize];
         int[] labels = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
             Path f = files.get(i);
@@ -146,8 +174,23 @@ public final class ImageFolder {
 
     private record Info(int width, int height, boolean grey) {}
 
-    /** Reads an image's size and colour kind from its header, without decoding the pixels if possible. */
-    private static Info info(Path f) {
+    private static long product(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = d <= 0 || n > Long.MAX_VALUE / d ? -1 : n * d;
+            if (n < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Reads an image's size and colour kind from its header, without decoding the pixels; refuses
+     * an image too large for the limit or, when a shape is expected, one whose pixels alone exceed
+     * it, before anything is decoded.
+     */
+    private static Info info(Path f, long[] expectedSampleShape) {
         try (ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -158,6 +201,18 @@ public final class ImageFolder {
                 reader.setInput(in, true, true);
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) {
+                    throw new DataFormatException(f + ": the image header declares " + w + "x" + h
+                            + " pixels; expected a positive width and height");
+                }
+                long pixels = (long) w * h;
+                if (expectedSampleShape != null && pixels > product(expectedSampleShape)) {
+                    throw new DataFormatException(f + ": image of " + w + "x" + h + " pixels (" + pixels
+                            + " values per channel) does not fit the model's input shape "
+                            + java.util.Arrays.toString(expectedSampleShape) + " (" + product(expectedSampleShape)
+                            + " values); refused before decoding");
+                }
+                Limits.checkSample(f.toString(), "image of " + w + "x" + h + " pixels", pixels);
                 ImageTypeSpecifier type = reader.getRawImageType(0);
                 ColorModel cm = type != null ? type.getColorModel() : decode(f).getColorModel();
                 return new Info(w, h, isGrey(cm));

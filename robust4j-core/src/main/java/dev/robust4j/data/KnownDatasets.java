@@ -126,7 +126,7 @@ public final class KnownDatasets {
             }
             return Idx.read(in, source + " " + file, -1, true);
         } catch (IOException e) {
-            throw new UncheckedIOException(source + ": cannot read resource " + path + ": " + e, e);
+            throw new UncheckedIOException(source + ": cannot read resource " + path + ": " + IoErrors.describe(e), e);
         }
     }
 

@@ -64,7 +64,7 @@ public final class Npy {
         try {
             return read(in, name, -1, false);
         } catch (IOException e) {
-            throw new UncheckedIOException(name + ": cannot read: " + e, e);
+            throw new UncheckedIOException(name + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -73,7 +73,7 @@ public final class Npy {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return read(in, file.toString(), Files.size(file), compact);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -101,6 +101,15 @@ public final class Npy {
             Elements.requireEnd(in, name, what);
         }
         return a;
+    }
+
+    /** The most characters of a header echoed in a message. */
+    private static final int ECHO = 120;
+
+    /** A header, stripped and cut to {@link #ECHO} characters, for messages. */
+    static String excerpt(String text) {
+        String t = text.strip();
+        return t.length() <= ECHO ? t : t.substring(0, ECHO) + "... (" + t.length() + " characters)";
     }
 
     /** The parsed header of an {@code .npy} file. */
@@ -144,19 +153,19 @@ public final class Npy {
         try {
             parsed = new Literal(text).parseAll();
         } catch (IllegalArgumentException e) {
-            throw new DataFormatException(name + ": malformed .npy header " + text.strip() + ": " + e.getMessage(), e);
+            throw new DataFormatException(name + ": malformed .npy header " + excerpt(text) + ": " + e.getMessage(), e);
         }
         if (!(parsed instanceof Map<?, ?> dict)) {
-            throw new DataFormatException(name + ": malformed .npy header " + text.strip() + ": not a dict");
+            throw new DataFormatException(name + ": malformed .npy header " + excerpt(text) + ": not a dict");
         }
         for (String key : List.of("descr", "fortran_order", "shape")) {
             if (!dict.containsKey(key)) {
-                throw new DataFormatException(name + ": malformed .npy header " + text.strip() + ": no '" + key + "'");
+                throw new DataFormatException(name + ": malformed .npy header " + excerpt(text) + ": no '" + key + "'");
             }
         }
         Object descr = dict.get("descr");
         if (!(descr instanceof String d)) {
-            throw new DataFormatException(name + ": structured dtype " + Literal.repr(descr)
+            throw new DataFormatException(name + ": structured dtype " + excerpt(Literal.repr(descr))
                     + " is not supported; supported dtypes: " + DType.SUPPORTED);
         }
         ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -168,30 +177,30 @@ public final class Npy {
         }
         DType type = DType.byCode(code);
         if (code.equals("O")) {
-            throw new DataFormatException(name + ": dtype '" + d + "' is an object array (pickled Python objects), "
+            throw new DataFormatException(name + ": dtype '" + excerpt(d) + "' is an object array (pickled Python objects), "
                     + "which is refused; supported dtypes: " + DType.SUPPORTED);
         }
         if (type == null) {
-            throw new DataFormatException(name + ": dtype '" + d + "' is not supported; supported dtypes: "
+            throw new DataFormatException(name + ": dtype '" + excerpt(d) + "' is not supported; supported dtypes: "
                     + DType.SUPPORTED);
         }
         if (first == '|' && type.size > 1) {
-            throw new DataFormatException(name + ": dtype '" + d + "' has no byte order; the header is corrupt");
+            throw new DataFormatException(name + ": dtype '" + excerpt(d) + "' has no byte order; the header is corrupt");
         }
         if (!(dict.get("shape") instanceof List<?> dims)) {
-            throw new DataFormatException(name + ": malformed .npy header " + text.strip() + ": shape is not a tuple");
+            throw new DataFormatException(name + ": malformed .npy header " + excerpt(text) + ": shape is not a tuple");
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long v) || v < 0) {
-                throw new DataFormatException(name + ": malformed .npy header " + text.strip()
-                        + ": shape has a bad dimension " + Literal.repr(dims.get(i)));
+                throw new DataFormatException(name + ": malformed .npy header " + excerpt(text)
+                        + ": shape has a bad dimension " + excerpt(Literal.repr(dims.get(i))));
             }
             shape[i] = v;
         }
         Object fortran = dict.get("fortran_order");
         if (!(fortran instanceof Boolean)) {
-            throw new DataFormatException(name + ": malformed .npy header " + text.strip()
+            throw new DataFormatException(name + ": malformed .npy header " + excerpt(text)
                     + ": fortran_order is not True or False");
         }
         if ((Boolean) fortran && shape.length > 1) {
@@ -217,9 +226,23 @@ public final class Npy {
      * @throws UncheckedIOException naming the file if it cannot be written
      */
     public static void writeFloat32(Path file, float[] data, long... shape) {
+        AtomicFiles.write(file, float32Body(file, data, shape));
+    }
+
+    /**
+     * Makes the body of a little-endian {@code float32} {@code .npy} file, to write with
+     * {@link AtomicFiles#stage} beside other outputs.
+     *
+     * @param file the file it is for, for messages
+     * @param data the values in C order
+     * @param shape the dimensions; their product must be {@code data.length}
+     * @return the body
+     * @throws IllegalArgumentException if the shape does not match the data
+     */
+    public static AtomicFiles.Body float32Body(Path file, float[] data, long... shape) {
         checkShape(file, data.length, shape);
         byte[] header = header(DType.FLOAT32, shape);
-        AtomicFiles.write(file, out -> {
+        return out -> {
             out.write(header);
             ByteBuffer bb = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
             for (int done = 0; done < data.length; ) {
@@ -229,7 +252,7 @@ public final class Npy {
                 out.write(bb.array(), 0, k * 4);
                 done += k;
             }
-        });
+        };
     }
 
     /**
@@ -376,7 +399,7 @@ public final class Npy {
                 try {
                     return Long.parseLong(digits);
                 } catch (NumberFormatException e) {
-                    throw error("bad integer " + digits);
+                    throw error("bad integer " + excerpt(digits));
                 }
             }
             for (String word : new String[] {"True", "False", "None"}) {

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -41,7 +44,7 @@ public final class Npz {
         try (ZipFile zip = open(file)) {
             return List.copyOf(entries(zip, file).keySet());
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -84,7 +87,7 @@ public final class Npz {
             }
             return Collections.unmodifiableMap(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -98,7 +101,7 @@ public final class Npz {
             }
             return readEntry(zip, e, file, compact);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -111,7 +114,7 @@ public final class Npz {
             }
             return Collections.unmodifiableMap(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read: " + e, e);
+            throw new UncheckedIOException(file + ": cannot read: " + IoErrors.describe(e), e);
         }
     }
 
@@ -158,12 +161,39 @@ public final class Npz {
         return false;
     }
 
+    /** Deflate expands at most about 1032:1; an entry claiming more is corrupt or a bomb. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
+
     private static NpyArray readEntry(ZipFile zip, ZipEntry e, Path file, boolean compact) throws IOException {
         String name = file + "[" + e.getName() + "]";
-        try (InputStream in = new BufferedInputStream(zip.getInputStream(e), 1 << 16)) {
-            return Npy.read(in, name, e.getSize(), compact);
+        long size = e.getSize();
+        long compressed = e.getCompressedSize();
+        if (e.getMethod() == ZipEntry.DEFLATED && size >= 0 && compressed >= 0
+                && size > compressed * MAX_DEFLATE_RATIO + 1024) {
+            throw new DataFormatException(name + ": declares " + size + " bytes from " + compressed
+                    + " compressed bytes, more than deflate can expand; the archive is corrupt");
+        }
+        if (e.getMethod() == ZipEntry.STORED && size >= 0 && compressed >= 0 && size != compressed) {
+            throw new DataFormatException(name + ": a stored entry of " + size + " bytes takes " + compressed
+                    + " bytes in the archive; the archive is corrupt");
+        }
+        CheckedInputStream checked = new CheckedInputStream(zip.getInputStream(e), new CRC32());
+        try (InputStream in = new BufferedInputStream(checked, 1 << 16)) {
+            NpyArray a = Npy.read(in, name, size, compact);
+            long extra = in.transferTo(OutputStream.nullOutputStream());
+            if (extra > 0) {
+                throw new DataFormatException(name + ": " + extra + " bytes more than the entry's declared size "
+                        + size + "; the archive is corrupt");
+            }
+            long crc = checked.getChecksum().getValue();
+            if (e.getCrc() != -1 && crc != e.getCrc()) {
+                throw new DataFormatException(name + ": CRC-32 of the data is " + String.format("%08x", crc)
+                        + " but the archive records " + String.format("%08x", e.getCrc())
+                        + "; the entry is corrupt");
+            }
+            return a;
         } catch (ZipException | EOFException x) {
-            throw new DataFormatException(name + ": corrupt zip entry: " + x.getMessage(), x);
+            throw new DataFormatException(name + ": corrupt zip entry: " + IoErrors.describe(x), x);
         }
     }
 }

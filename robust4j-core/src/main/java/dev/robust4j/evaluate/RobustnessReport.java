@@ -47,6 +47,10 @@ public record RobustnessReport(
      */
     public String verdict() {
         Round b = best();
+        if (Double.isNaN(b.successRate())) {
+            return "target not met: the model classifies none of the samples correctly, so there is nothing to attack"
+                    + " and no success rate (round " + b.index() + ")";
+        }
         String sr = String.format(java.util.Locale.ROOT, "%.3f", b.successRate());
         String target = String.format(java.util.Locale.ROOT, "%.3f", targetSuccessRate);
         if (targetMet()) {

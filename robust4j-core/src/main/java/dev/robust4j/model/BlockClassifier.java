@@ -76,7 +76,7 @@ public final class BlockClassifier implements DifferentiableClassifier, AutoClos
 
     @Override
     public NDArray predict(NDArray x) {
-        return InputGradients.predict(x, input -> forward(input.getManager(), input));
+        return InputGradients.predict(x, input -> FiniteOutputs.require(forward(input.getManager(), input), description()));
     }
 
     @Override
@@ -85,7 +85,8 @@ public final class BlockClassifier implements DifferentiableClassifier, AutoClos
             List<NDArray> frozen = freezeParameters();
             try {
                 return InputGradients.evaluate(
-                        x, objective, labels, input -> forward(input.getManager(), input));
+                        x, objective, labels,
+                        input -> FiniteOutputs.require(forward(input.getManager(), input), description()));
             } finally {
                 for (NDArray p : frozen) {
                     p.setRequiresGradient(true);

@@ -62,6 +62,9 @@ public final class HttpClassifier implements Classifier {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_EXCERPT = 200;
 
+    /** Default of {@link Builder#optMaxAnswerBytes}: 16 MiB. */
+    public static final long DEFAULT_MAX_ANSWER_BYTES = 16L << 20;
+
     private final URI url;
     private final Shape inputShape;
     private final int numClasses;
@@ -75,6 +78,7 @@ public final class HttpClassifier implements Classifier {
     private final int maxRetries;
     private final Duration retryBackoff;
     private final int maxBatchSize;
+    private final long maxAnswerBytes;
     private final Map<String, String> headers;
     private final HttpClient client;
 
@@ -92,6 +96,7 @@ public final class HttpClassifier implements Classifier {
         this.maxRetries = b.maxRetries;
         this.retryBackoff = b.retryBackoff;
         this.maxBatchSize = b.maxBatchSize;
+        this.maxAnswerBytes = b.maxAnswerBytes;
         this.headers = Map.copyOf(b.headers);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -180,6 +185,9 @@ public final class HttpClassifier implements Classifier {
             HttpResponse<byte[]> response;
             try {
                 response = send(request);
+            } catch (AnswerTooLargeException e) {
+                throw failure("the answer of POST " + url + " (" + rows + " inputs) is larger than " + maxAnswerBytes
+                        + " bytes, the most this client reads (raise it with optMaxAnswerBytes or --max-answer-bytes)");
             } catch (IOException e) {
                 last = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 lastCause = e;
@@ -196,7 +204,7 @@ public final class HttpClassifier implements Classifier {
                 lastCause = new IOException(message);
                 continue;
             }
-            throw new UncheckedIOException(new IOException(message));
+            throw failure(message);
         }
         throw new UncheckedIOException(
                 "POST " + url + " (" + rows + " inputs) failed after " + (maxRetries + 1) + " attempt"
@@ -206,7 +214,7 @@ public final class HttpClassifier implements Classifier {
 
     private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
         CompletableFuture<HttpResponse<byte[]>> future =
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+                client.sendAsync(request, info -> new BoundedBody(maxAnswerBytes));
         try {
             return future.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -220,6 +228,9 @@ public final class HttpClassifier implements Classifier {
             if (cause instanceof java.net.http.HttpTimeoutException) {
                 throw new IOException("timed out after " + readTimeout.toMillis() + " ms waiting for the answer", cause);
             }
+            if (cause instanceof AnswerTooLargeException) {
+                throw (AnswerTooLargeException) cause;
+            }
             if (cause instanceof IOException) {
                 throw (IOException) cause;
             }
@@ -227,7 +238,8 @@ public final class HttpClassifier implements Classifier {
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException("interrupted while waiting for POST " + url));
+            throw new UncheckedIOException("interrupted while waiting for POST " + url,
+                    new InterruptedIOException("interrupted while waiting for POST " + url));
         }
     }
 
@@ -236,7 +248,8 @@ public final class HttpClassifier implements Classifier {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException("interrupted while retrying POST " + url));
+            throw new UncheckedIOException("interrupted while retrying POST " + url,
+                    new InterruptedIOException("interrupted while retrying POST " + url));
         }
     }
 
@@ -263,15 +276,103 @@ public final class HttpClassifier implements Classifier {
             for (int j = 0; j < numClasses; j++) {
                 JsonNode v = row.get(j);
                 if (!v.isNumber()) {
-                    throw protocol("row " + i + " of " + outputField + " holds a non-number: " + v);
+                    throw protocol("row " + i + " of " + outputField + " holds a non-number: " + excerpt(v.toString()));
                 }
-                out[offset + i * numClasses + j] = v.floatValue();
+                float f = v.floatValue();
+                if (!Float.isFinite(f)) {
+                    throw new IllegalArgumentException(description() + " answered a non-finite score in row "
+                            + (offset / numClasses + i) + ", column " + j + ": " + f + " (" + excerpt(v.asText())
+                            + " as float32); expected finite scores");
+                }
+                out[offset + i * numClasses + j] = f;
             }
         }
     }
 
+    private static String excerpt(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /** The answer exceeded {@code maxAnswerBytes}: not retried. */
+    private static final class AnswerTooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerTooLargeException() {
+            super("answer too large");
+        }
+    }
+
+    /** Collects an answer body of at most {@code max} bytes; cancels the rest and fails. */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long max;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final java.util.List<java.nio.ByteBuffer> parts = new java.util.ArrayList<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+        private long size;
+
+        BoundedBody(long max) {
+            this.max = max;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (java.nio.ByteBuffer b : items) {
+                size += b.remaining();
+                if (size > max) {
+                    parts.clear();
+                    subscription.cancel();
+                    result.completeExceptionally(new AnswerTooLargeException());
+                    return;
+                }
+                parts.add(b);
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            parts.clear();
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            if (result.isDone()) {
+                return;
+            }
+            byte[] out = new byte[(int) size];
+            int at = 0;
+            for (java.nio.ByteBuffer b : parts) {
+                int n = b.remaining();
+                b.get(out, at, n);
+                at += n;
+            }
+            parts.clear();
+            result.complete(out);
+        }
+    }
+
+    /** An I/O failure whose message is exactly {@code message} (not prefixed by a class name). */
+    private static UncheckedIOException failure(String message) {
+        return new UncheckedIOException(message, new IOException(message));
+    }
+
     private UncheckedIOException protocol(String what) {
-        return new UncheckedIOException(new IOException("the answer of POST " + url + " " + what));
+        return failure("the answer of POST " + url + " " + what);
     }
 
     private static String excerpt(byte[] body) {
@@ -344,6 +445,7 @@ public final class HttpClassifier implements Classifier {
         private int maxRetries = 3;
         private Duration retryBackoff = Duration.ofMillis(200);
         private int maxBatchSize = 64;
+        private long maxAnswerBytes = DEFAULT_MAX_ANSWER_BYTES;
         private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {}
@@ -481,6 +583,18 @@ public final class HttpClassifier implements Classifier {
         }
 
         /**
+         * Caps the size of an answer: the body is read as it arrives and the request fails, without
+         * retry, as soon as it exceeds the cap, so a hostile or broken service cannot exhaust memory.
+         *
+         * @param bytes the largest answer body read; default {@link HttpClassifier#DEFAULT_MAX_ANSWER_BYTES} (16 MiB)
+         * @return this builder
+         */
+        public Builder optMaxAnswerBytes(long bytes) {
+            this.maxAnswerBytes = bytes;
+            return this;
+        }
+
+        /**
          * Adds a header to every request, e.g. {@code Authorization}.
          *
          * @param name the header's name
@@ -514,6 +628,7 @@ public final class HttpClassifier implements Classifier {
                     throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
                 }
             }
+            dev.robust4j.data.Limits.checkSample("model " + url, "input shape " + inputShape, Shapes.values(inputShape));
             if (numClasses < 2) {
                 throw new IllegalArgumentException("number of classes must be >= 2, got " + numClasses);
             }
@@ -534,6 +649,10 @@ public final class HttpClassifier implements Classifier {
             }
             if (maxBatchSize < 1) {
                 throw new IllegalArgumentException("max batch size must be >= 1, got " + maxBatchSize);
+            }
+            if (maxAnswerBytes < 1 || maxAnswerBytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("max answer bytes must be in [1, " + (Integer.MAX_VALUE - 8)
+                        + "], got " + maxAnswerBytes);
             }
             return new HttpClassifier(this);
         }

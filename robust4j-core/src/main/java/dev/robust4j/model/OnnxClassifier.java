@@ -194,6 +194,12 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
             throw new IllegalArgumentException(
                     "ONNX model " + file + " failed on a batch of shape " + shape + ": " + firstLine(causeMessage(e)), e);
         }
+        for (int i = 0; i < scores.length; i++) {
+            if (!Float.isFinite(scores[i])) {
+                throw new IllegalArgumentException(description() + " returned a non-finite logit (" + scores[i]
+                        + ") in row " + (i / numClasses) + " of a batch of " + n + "; expected finite logits");
+            }
+        }
         return x.getManager().create(scores, new Shape(n, numClasses));
     }
 
@@ -344,6 +350,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
                     throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
                 }
             }
+            dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
             return new OnnxClassifier(this);
         }
     }

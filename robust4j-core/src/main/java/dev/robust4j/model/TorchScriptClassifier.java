@@ -81,9 +81,9 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
             long[] dims = new long[inputShape.dimension() + 1];
             dims[0] = 2;
             System.arraycopy(inputShape.getShape(), 0, dims, 1, inputShape.dimension());
-            NDArray probe = manager.full(new Shape(dims), (bounds.min() + bounds.max()) / 2);
             NDArray out;
             try {
+                NDArray probe = manager.full(new Shape(dims), (bounds.min() + bounds.max()) / 2);
                 out = forward(probe, false);
             } catch (EngineException e) {
                 throw new IllegalArgumentException(
@@ -111,12 +111,13 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
 
     @Override
     public NDArray predict(NDArray x) {
-        return InputGradients.predict(x, input -> forward(input, false));
+        return InputGradients.predict(x, input -> FiniteOutputs.require(forward(input, false), description()));
     }
 
     @Override
     public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
-        return InputGradients.evaluate(x, objective, labels, input -> forward(input, true));
+        return InputGradients.evaluate(x, objective, labels,
+                input -> FiniteOutputs.require(forward(input, true), description()));
     }
 
     @Override
@@ -235,6 +236,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
                     throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
                 }
             }
+            dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
             return new TorchScriptClassifier(this);
         }
     }

@@ -373,6 +373,12 @@ public final class ModelDirectory {
             throw new IllegalArgumentException(
                     dir + " is not a robust4j model directory: " + METADATA_FILE + " is missing");
         }
+        long size = Files.size(file);
+        if (size > dev.robust4j.data.Limits.configBytes()) {
+            throw new IllegalArgumentException(file + ": " + size + " bytes, more than the limit of "
+                    + dev.robust4j.data.Limits.configBytes() + " for a metadata file"
+                    + dev.robust4j.data.Limits.hint(dev.robust4j.data.Limits.CONFIG_BYTES));
+        }
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -403,6 +409,8 @@ public final class ModelDirectory {
             }
             inputShape[i] = d.asLong();
         }
+        dev.robust4j.data.Limits.checkSample(file.toString(), "input_shape " + shapeNode,
+                java.util.Arrays.stream(inputShape).reduce(1, (a, b) -> a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b));
         int numClasses = f.integer(root, "num_classes");
         NetworkSpec spec;
         try {

@@ -119,8 +119,19 @@ public final class AttackRunJson {
      * @throws java.io.UncheckedIOException naming the file if writing fails; the destination is then untouched
      */
     public static void write(ObjectNode json, Path file) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(json);
+        byte[] bytes = toBytes(json);
         AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /**
+     * Renders JSON as {@link #write} writes it (indented UTF-8).
+     *
+     * @param json the JSON value
+     * @return the bytes
+     * @throws IOException if the JSON cannot be rendered
+     */
+    public static byte[] toBytes(ObjectNode json) throws IOException {
+        return MAPPER.writeValueAsBytes(json);
     }
 
     /**

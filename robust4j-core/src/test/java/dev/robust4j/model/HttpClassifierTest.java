@@ -103,6 +103,25 @@ class HttpClassifierTest {
             ex.getRequestBody().readAllBytes();
             answer(ex, 200, "<html>not json</html>");
         });
+        server.createContext("/infinite", ex -> {
+            count(ex);
+            ex.getRequestBody().readAllBytes();
+            answer(ex, 200, "{\"scores\":[[0,1,2],[1e999,0,1]]}");
+        });
+        server.createContext("/big", ex -> {
+            count(ex);
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, 0);
+            byte[] chunk = new byte[1 << 16];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            try (OutputStream os = ex.getResponseBody()) {
+                for (int i = 0; i < 1600; i++) { // 100 MB, unless the client hangs up first
+                    os.write(chunk);
+                }
+            } catch (IOException e) {
+                // the client hung up, as it should
+            }
+        });
         server.createContext("/short", ex -> {
             count(ex);
             ex.getRequestBody().readAllBytes();
@@ -313,6 +332,30 @@ class HttpClassifierTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("takes inputs of shape (N, 2, 3), got (2, 6)");
         }
+    }
+
+    @Test
+    void nonFiniteScoresAreRefusedNamingTheRow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HttpClassifier model = model("/infinite").build();
+            assertThatThrownBy(() -> model.predict(m.create(inputs(2), new Shape(2, 2, 3))))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("answered a non-finite score in row 1, column 0: Infinity");
+        }
+    }
+
+    @Test
+    void anAnswerOverTheCapIsCutOffWithoutRetry() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HttpClassifier model = model("/big").optMaxAnswerBytes(1 << 20).build();
+            assertThatThrownBy(() -> model.predict(m.create(inputs(1), new Shape(1, 2, 3))))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessage("the answer of POST " + url("/big") + " (1 inputs) is larger than 1048576 bytes, the most"
+                            + " this client reads (raise it with optMaxAnswerBytes or --max-answer-bytes)");
+            assertThat(requests("/big")).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> model("/big").optMaxAnswerBytes(0).build())
+                .hasMessageContaining("max answer bytes must be in [1, ");
     }
 
     @Test
