@@ -1,5 +1,6 @@
 package dev.robust4j.cli;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.robust4j.Robust4j;
 import dev.robust4j.attack.AttackResult;
@@ -13,6 +14,8 @@ import dev.robust4j.metric.QueryCurve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.report.AttackRunJson;
+import dev.robust4j.transform.Survival;
+import dev.robust4j.transform.TransformSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,8 +80,30 @@ final class AttackCommand implements Callable<Integer> {
             description = "Write the adversarial batch as float32 NPY, one row per input sample in input order.")
     Path saveAdversarial;
 
+    @Option(names = "--survival", paramLabel = "k=v,...",
+            description = "After the attack, measure how often its adversarials stay adversarial under random"
+                    + " transformations: rotation (degrees), translation (pixels), scale, brightness, contrast, noise,"
+                    + " blur, e.g. rotation=15,translation=2; also the clean accuracy under them.")
+    String survival;
+
+    @Option(names = "--survival-draws", paramLabel = "N", defaultValue = "50",
+            description = "Random transformations drawn per sample for --survival (default: ${DEFAULT-VALUE}).")
+    int survivalDraws;
+
     @Override
     public Integer call() throws Exception {
+        TransformSpec survivalSpec = null;
+        if (survival != null) {
+            try {
+                survivalSpec = TransformSpec.parse(survival);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--survival: " + e.getMessage(), e);
+            }
+            if (survivalDraws < 1) {
+                throw new IllegalArgumentException("--survival-draws must be >= 1, got " + survivalDraws);
+            }
+        }
+        this.survivalTransform = survivalSpec;
         try (Outputs outputs = new Outputs()) {
             dataOptions.claimInputs(outputs);
             modelOptions.claimInputs(outputs);
@@ -98,6 +123,8 @@ final class AttackCommand implements Callable<Integer> {
         }
     }
 
+    private TransformSpec survivalTransform;
+
     private int run(EvasionAttack attack, Dataset data, Outputs outputs) throws Exception {
         try (ModelOptions.Loaded loaded = modelOptions.load(data)) {
             Classifier model = Defences.wrap(loaded.model(), defences, modelOptions);
@@ -105,9 +132,13 @@ final class AttackCommand implements Callable<Integer> {
             Dataset input = ModelOptions.fit(data, model);
             int[] targets = target == null ? null : Targets.parse(target, input, model.numClasses(), seed);
             AttackResult result;
+            Survival[] measured = null;
             try (NDManager manager = NDManager.newBaseManager();
                     ProgressReporter progress = ProgressReporter.start(attack.name(), input.size(), "samples")) {
                 result = AttackRunner.run(attack, model, input, targets, batchSize, manager, (done, total) -> progress.stepTo(done));
+                if (survivalTransform != null) {
+                    measured = measureSurvival(model, input, result, manager);
+                }
                 if (saveAdversarial != null) {
                     outputs.stage(saveAdversarial, Npy.float32Body(saveAdversarial, result.adversarial().toFloatArray(),
                             result.adversarial().getShape().getShape()));
@@ -119,13 +150,58 @@ final class AttackCommand implements Callable<Integer> {
                 if (!attack.requiresGradients()) {
                     AttackRunJson.addQueryCurve(record, QueryCurve.of(result));
                 }
+                if (measured != null) {
+                    AttackRunJson.addSurvival(record, measured[0], measured[1], result);
+                }
                 byte[] bytes = AttackRunJson.toBytes(record);
                 outputs.stage(json, o -> o.write(bytes));
             }
             outputs.commit();
             out().println(Summaries.line(attack, targets != null, summary));
+            if (measured != null) {
+                out().println(Summaries.survival(measured[0], measured[1], result));
+            }
         }
         return 0;
+    }
+
+    /**
+     * Measures the clean inputs and the adversarials under the --survival distribution, batch by
+     * batch; draws are keyed by each sample's index, so the batch size does not change them.
+     */
+    private Survival[] measureSurvival(Classifier model, Dataset input, AttackResult result, NDManager manager) {
+        int n = input.size();
+        double[] clean = new double[n];
+        double[] adversarial = new double[n];
+        long[] labels = new long[n];
+        long[] targets = result.targets() == null ? null : new long[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = result.labels()[i];
+            if (targets != null) {
+                targets[i] = result.targets()[i];
+            }
+        }
+        ProgressReporter progress = ProgressReporter.start("survival", n, "samples");
+        try (progress) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                try (NDManager scope = manager.newSubManager()) {
+                    long[] yb = java.util.Arrays.copyOfRange(labels, from, to);
+                    Survival c = Survival.measure(model, input.features(scope, from, to), yb, null, survivalTransform,
+                            survivalDraws, seed, from);
+                    NDArray adv = result.adversarial().get(new ai.djl.ndarray.index.NDIndex(from + ":" + to));
+                    adv.attach(scope);
+                    Survival a = Survival.measure(model, adv, yb,
+                            targets == null ? null : java.util.Arrays.copyOfRange(targets, from, to), survivalTransform,
+                            survivalDraws, seed, from);
+                    System.arraycopy(c.fractions(), 0, clean, from, to - from);
+                    System.arraycopy(a.fractions(), 0, adversarial, from, to - from);
+                }
+                progress.stepTo(to);
+            }
+        }
+        return new Survival[] {new Survival(survivalTransform, survivalDraws, seed, clean),
+            new Survival(survivalTransform, survivalDraws, seed, adversarial)};
     }
 
     /** Completion candidates: every attack name. */

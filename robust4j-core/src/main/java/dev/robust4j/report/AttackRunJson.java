@@ -5,11 +5,13 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.metric.QueryCurve;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.transform.Survival;
 import dev.robust4j.model.DifferentiableClassifier;
 
 import java.io.IOException;
@@ -138,6 +140,40 @@ public final class AttackRunJson {
      * Adds {@code perturbation{l0_mean, l2_mean, l2_median, linf_mean, linf_max}}: the key set every
      * robust4j record uses for perturbation norms.
      */
+    /**
+     * Adds robustness under a transformation distribution: {@code "survival": {transform, draws,
+     * seed, clean_accuracy, attacked_mean, adversarial_mean, adversarial_at_least_half}} —
+     * accuracy on transformed clean inputs over every (sample, draw); the mean fraction of draws
+     * under which the answer is adversarial, over the correctly classified (attacked) samples and
+     * over the successful adversarials; and the share of successful adversarials that stay
+     * adversarial under at least half the draws.
+     *
+     * @param o the record
+     * @param clean the measurement on the clean inputs (untargeted: wrong answers)
+     * @param adversarial the measurement on the returned adversarials
+     * @param result the attack's result (which samples were correct, which succeeded)
+     * @return {@code o}
+     */
+    public static ObjectNode addSurvival(ObjectNode o, Survival clean, Survival adversarial, AttackResult result) {
+        boolean[] correct = result.cleanCorrect();
+        boolean[] broken = new boolean[correct.length];
+        for (int i = 0; i < correct.length; i++) {
+            broken[i] = correct[i] && result.success()[i];
+        }
+        ObjectNode s = o.putObject("survival");
+        ObjectNode t = s.putObject("transform");
+        for (Map.Entry<String, Object> e : adversarial.spec().params().entrySet()) {
+            t.putPOJO(e.getKey(), e.getValue());
+        }
+        s.put("draws", adversarial.draws());
+        s.put("seed", adversarial.seed());
+        number(s, "clean_accuracy", 1 - clean.mean(null));
+        number(s, "attacked_mean", adversarial.mean(correct));
+        number(s, "adversarial_mean", adversarial.mean(broken));
+        number(s, "adversarial_at_least_half", adversarial.shareAtLeast(broken, 0.5));
+        return o;
+    }
+
     static void perturbation(ObjectNode o, double l0Mean, double l2Mean, double l2Median, double linfMean, double linfMax) {
         ObjectNode p = o.putObject("perturbation");
         number(p, "l0_mean", l0Mean);
