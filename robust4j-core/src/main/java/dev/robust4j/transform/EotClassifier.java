@@ -2,14 +2,13 @@ package dev.robust4j.transform;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.ForwardingClassifier;
 import dev.robust4j.model.InputGradients;
 import dev.robust4j.model.Objective;
 
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One evaluation costs {@code samples} forward and backward passes of the model and one plain
  * forward pass.
  */
-public final class EotClassifier implements DifferentiableClassifier {
+public final class EotClassifier extends ForwardingClassifier implements DifferentiableClassifier {
 
     private final DifferentiableClassifier model;
     private final TransformSpec spec;
@@ -41,6 +40,7 @@ public final class EotClassifier implements DifferentiableClassifier {
      * @throws IllegalArgumentException if {@code samples < 1}
      */
     public EotClassifier(DifferentiableClassifier model, TransformSpec spec, int samples, long seed) {
+        super(model);
         if (samples < 1) {
             throw new IllegalArgumentException("eot-samples must be >= 1, got " + samples);
         }
@@ -48,11 +48,6 @@ public final class EotClassifier implements DifferentiableClassifier {
         this.spec = spec;
         this.samples = samples;
         this.seed = seed;
-    }
-
-    @Override
-    public NDArray predict(NDArray x) {
-        return model.predict(x);
     }
 
     @Override
@@ -101,35 +96,5 @@ public final class EotClassifier implements DifferentiableClassifier {
     @Override
     public String gradients() {
         return "eot(" + samples + " draws of " + spec.describe() + ") over " + model.gradients();
-    }
-
-    @Override
-    public int numClasses() {
-        return model.numClasses();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return model.inputShape();
-    }
-
-    @Override
-    public Bounds bounds() {
-        return model.bounds();
-    }
-
-    @Override
-    public OutputKind outputKind() {
-        return model.outputKind();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return model.classNames();
-    }
-
-    @Override
-    public String description() {
-        return model.description();
     }
 }

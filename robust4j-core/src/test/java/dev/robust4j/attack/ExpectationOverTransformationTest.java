@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import dev.robust4j.data.Npy;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.testing.Fixtures;
 import dev.robust4j.transform.Survival;
 import dev.robust4j.transform.TransformSpec;
 
-import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +19,6 @@ import org.junit.jupiter.api.Test;
 /** Expectation over Transformation on the PyTorch CNN fixture (first 32 test images). */
 class ExpectationOverTransformationTest {
 
-    private static final float[] X = Npy.read(Fixtures.path("torchscript/x.npy")).floats();
-    private static final long[] Y = Npy.read(Fixtures.path("torchscript/y.npy")).longs();
     private static final int N = 32;
     private static final int D = 784;
     private static TorchScriptClassifier model;
@@ -31,10 +26,7 @@ class ExpectationOverTransformationTest {
 
     @BeforeAll
     static void load() {
-        model = TorchScriptClassifier.builder()
-                .setModelFile(Fixtures.path("torchscript/cnn_traced.pt"))
-                .setInputShape(1, 28, 28)
-                .build();
+        model = Fixtures.tracedCnn();
         manager = NDManager.newBaseManager();
     }
 
@@ -45,11 +37,11 @@ class ExpectationOverTransformationTest {
     }
 
     private static NDArray x(NDManager m) {
-        return m.create(Arrays.copyOf(X, N * D), new Shape(N, 1, 28, 28));
+        return Fixtures.images(m, N);
     }
 
     private static NDArray y(NDManager m) {
-        return m.create(Arrays.copyOf(Y, N));
+        return m.create(Fixtures.labels(N));
     }
 
     @Test
@@ -87,7 +79,8 @@ class ExpectationOverTransformationTest {
                 AttackResult plain = pgd.generate(model, x(m), y(m));
                 AttackResult robust = eot.generate(model, x(m), y(m))) {
             boolean[] correct = plain.cleanCorrect();
-            long[] labels = Arrays.copyOf(Y, N);
+            long[] labels = Fixtures.labels(N);
+            float[] original = x(m).toFloatArray();
             Survival sPlain = Survival.measure(model, plain.adversarial(), labels, null, spec, 32, 99, 0);
             Survival sEot = Survival.measure(model, robust.adversarial(), labels, null, spec, 32, 99, 0);
             Survival clean = Survival.measure(model, x(m), labels, null, spec, 32, 99, 0);
@@ -101,7 +94,7 @@ class ExpectationOverTransformationTest {
             float[] adv = robust.adversarial().toFloatArray();
             for (int i = 0; i < N * D; i++) {
                 assertThat(adv[i]).isBetween(0f, 1f);
-                assertThat(Math.abs(adv[i] - X[i])).isLessThanOrEqualTo(0.1f * 1.00001f);
+                assertThat(Math.abs(adv[i] - original[i])).isLessThanOrEqualTo(0.1f * 1.00001f);
             }
             assertThat(eot.name()).isEqualTo("eot-pgd");
             assertThat(eot.params()).containsEntry("rotation", 15.0).containsEntry("eot-samples", 8)
