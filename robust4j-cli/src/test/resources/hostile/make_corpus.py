@@ -162,4 +162,5 @@ write("config/aliases.yaml", ("a: &a [" + ",".join(["x"] * 10) + "]\n"
                               + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
                                         for i in range(8))).encode())
 write("config/binary.yaml", bytes(range(256)))
+write("config/deep.yaml", b"data: " + b"[" * 100000 + b"]" * 100000 + b"\n")
 print("wrote the hostile corpus to", HERE)

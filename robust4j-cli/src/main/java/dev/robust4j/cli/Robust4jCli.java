@@ -41,6 +41,19 @@ public final class Robust4jCli implements Runnable {
     public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Robust4jCli());
         cli.setExecutionExceptionHandler(Robust4jCli::handle);
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) {
+                // Inputs within the documented limits can still outgrow a small heap: one line, not a crash.
+                PrintWriter err = parsed.commandSpec().commandLine().getErr();
+                err.println("robust4j: out of memory (" + oneLine(e.getMessage()) + "); the input is too large for"
+                        + " this Java heap: lower --limit or --batch-size, or raise the heap with"
+                        + " ROBUST4J_JAVA_OPTS=-Xmx8g");
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+        });
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("robust4j: " + oneLine(ex.getMessage()) + " (see '"

@@ -69,6 +69,8 @@ class HostileInputTest {
             shape.add(1).add(100000).add(100000);
             write(dir, meta);
         });
+        tamper(model, "model-deep-json", (dir, meta) -> Files.writeString(dir.resolve("robust4j-model.json"),
+                "{\"format\": " + "[".repeat(200_000) + "]".repeat(200_000) + "}"));
         tamper(model, "model-num-classes", (dir, meta) -> {
             meta.put("num_classes", 1000000);
             write(dir, meta);

@@ -23,7 +23,7 @@ class HostileMemoryTest {
     void hugeDeclaredImagesAreRefusedInA256MegabyteHeap(@TempDir Path dir) throws Exception {
         Path images = HostileInputTest.HOSTILE.resolve("images");
         for (String folder : List.of("big-12000", "huge-65535", "mid-4000")) {
-            Child r = run(dir, "attack", "--model", HostileInputTest.TS.resolve("cnn_traced.pt").toString(),
+            Child r = run(dir, "-Xmx256m", "attack", "--model", HostileInputTest.TS.resolve("cnn_traced.pt").toString(),
                     "--attack", "fgsm", "--data", images.resolve(folder).toString());
             assertThat(r.code).as("%s: %s", folder, r.err).isEqualTo(2);
             assertThat(r.err.lines().toList()).as(folder).hasSize(1);
@@ -33,13 +33,25 @@ class HostileMemoryTest {
         }
     }
 
+    @Test
+    void dataWithinTheLimitsButBeyondTheHeapIsOneLineNotACrash(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.npy");
+        int n = 16 * 1024 * 1024; // 64 MB of float32, inside every limit, outside a 48 MB heap
+        dev.robust4j.data.Npy.writeFloat32(big, new float[n], 16, 1, 1024, 1024);
+        Child r = run(dir, "-Xmx48m", "attack", "--model", HostileInputTest.TS.resolve("cnn_traced.pt").toString(),
+                "--attack", "fgsm", "--data", big.toString());
+        assertThat(r.code).as(r.err).isEqualTo(2);
+        assertThat(r.err.lines().toList()).hasSize(1);
+        assertThat(r.err).contains("big.npy").contains("bytes of heap");
+    }
+
     record Child(int code, String err, long peakKb) {}
 
-    /** Runs the CLI in a child JVM with -Xmx256m, sampling its peak resident set (VmHWM). */
-    static Child run(Path dir, String... args) throws IOException, InterruptedException {
+    /** Runs the CLI in a child JVM with the given heap option, sampling its peak resident set (VmHWM). */
+    static Child run(Path dir, String heap, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Xmx256m");
+        cmd.add(heap);
         cmd.add("-Dai.djl.offline=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -170,4 +170,62 @@ class ImageFolderTest {
                 .hasMessageContaining(root.toString())
                 .hasMessageContaining("'b' has no PNG or JPEG image");
     }
+
+    /** A PNG whose header declares {@code w x h} grey pixels, with almost no pixel data. */
+    static byte[] pngHeader(int w, int h) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(t);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
+    void hugeDeclaredImagesAreRefusedFromTheHeaderBeforeDecoding() throws IOException {
+        for (int side : new int[] {12000, 65535}) {
+            Path r = root.resolve("h" + side);
+            for (String c : new String[] {"a", "b"}) {
+                Files.createDirectories(r.resolve(c));
+                Files.write(r.resolve(c).resolve("1.png"), pngHeader(side, side));
+            }
+            assertThatThrownBy(() -> ImageFolder.read(r))
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessageContaining("image of " + side + "x" + side + " pixels has " + (long) side * side
+                            + " values per sample, more than the limit of " + Limits.DEFAULT_SAMPLE_VALUES);
+        }
+    }
+
+    @Test
+    void imagesThatCannotFitTheModelAreRefusedFromTheHeader() throws IOException {
+        Path r = root.resolve("mid");
+        for (String c : new String[] {"a", "b"}) {
+            Files.createDirectories(r.resolve(c));
+            Files.write(r.resolve(c).resolve("1.png"), pngHeader(2000, 2000));
+        }
+        assertThatThrownBy(() -> ImageFolder.read(r, new long[] {1, 28, 28}))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("image of 2000x2000 pixels (4000000 values per channel) does not fit the model's"
+                        + " input shape [1, 28, 28] (784 values); refused before decoding");
+        png("ok/a/1.png", grey(0));
+        png("ok/b/1.png", rgb(0));
+        assertThatThrownBy(() -> ImageFolder.read(root.resolve("ok"), new long[] {1, 2, 3}))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("images are 3x2 with 3 channels (18 values) but the model takes inputs of shape"
+                        + " [1, 2, 3] (6 values)");
+        assertThat(ImageFolder.read(root.resolve("ok"), new long[] {3, 2, 3}).sampleShape()).containsExactly(3, 2, 3);
+    }
 }

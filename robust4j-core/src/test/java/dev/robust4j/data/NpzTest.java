@@ -128,4 +128,44 @@ class NpzTest {
                 .hasMessageContaining(f.toString())
                 .hasMessageContaining("not a valid .npz");
     }
+
+    @Test
+    void aStoredEntryWhoseBytesWereChangedFailsItsCrc() throws IOException {
+        Path f = zip(dir.resolve("d.npz"), "x.npy", X, true, "y.npy", Y, true);
+        byte[] b = Files.readAllBytes(f);
+        int at = indexOf(b, X) + X.length - 8; // inside x's data
+        b[at] ^= 0x40;
+        Files.write(f, b);
+        assertThatThrownBy(() -> Npz.read(f, "x"))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(f + "[x.npy]: CRC-32 of the data is")
+                .hasMessageContaining("the entry is corrupt");
+        assertThat(Npz.read(f, "y").longs()).containsExactly(1, 0);
+    }
+
+    @Test
+    void aDeflatedEntryClaimingMoreThanDeflateCanExpandIsRefusedBeforeInflating() throws IOException {
+        Path f = zip(dir.resolve("d.npz"), "x.npy", X, false, "y.npy", Y, false);
+        byte[] b = Files.readAllBytes(f);
+        int central = indexOf(b, new byte[] {'P', 'K', 1, 2});
+        java.nio.ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(central + 24, 1 << 30);
+        Files.write(f, b);
+        assertThatThrownBy(() -> Npz.read(f, "x"))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("declares 1073741824 bytes from")
+                .hasMessageContaining("more than deflate can expand");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
 }
