@@ -23,7 +23,7 @@ class EvaluationConfigFuzzTest {
         file.toFile().deleteOnExit();
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void config(byte[] data) throws IOException {
         Files.write(file, data);
         try {

@@ -47,7 +47,7 @@ class ReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void npy(byte[] data) {
         try {
             Npy.read(new ByteArrayInputStream(data), "fuzz.npy");
@@ -56,7 +56,7 @@ class ReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void npz(byte[] data) throws IOException {
         Path f = dir.resolve("fuzz.npz");
         Files.write(f, data);
@@ -67,7 +67,7 @@ class ReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void idx(byte[] data) {
         try {
             Idx.read(new ByteArrayInputStream(data), "fuzz.idx");
@@ -76,7 +76,7 @@ class ReaderFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void csv(byte[] data) throws IOException {
         Path f = dir.resolve("fuzz.csv");
         Files.write(f, data);
@@ -88,7 +88,7 @@ class ReaderFuzzTest {
     }
 
     /** The same bytes as the one image of two classes, read for a 1×28×28 model. */
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void imageFolderHeaders(byte[] data) throws IOException {
         Path root = dir.resolve("images");
         for (String c : new String[] {"a", "b"}) {

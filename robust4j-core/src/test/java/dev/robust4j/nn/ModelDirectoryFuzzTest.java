@@ -26,7 +26,7 @@ class ModelDirectoryFuzzTest {
         Files.write(dir.resolve("robust4j-params-0000.params"), "DJL@".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "10m")
     void metadata(byte[] data) throws IOException {
         Files.write(dir.resolve(ModelDirectory.METADATA_FILE), data);
         try {
