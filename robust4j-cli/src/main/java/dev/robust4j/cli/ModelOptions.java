@@ -5,6 +5,8 @@ import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Normalization;
+import dev.robust4j.model.NormalizedClassifier;
 import dev.robust4j.model.HttpClassifier;
 import dev.robust4j.nn.ModelDirectory;
 
@@ -44,13 +46,45 @@ final class ModelOptions {
                     + " another model, checked against the model.")
     Integer numClasses;
 
-    /** A loaded model that releases its native memory on close. */
-    record Loaded(Classifier model) implements AutoCloseable {
+    @Option(names = "--mean", paramLabel = "M[,M...]",
+            description = "The model expects normalised inputs (x - mean) / std: the per-channel means (one value, or"
+                    + " one per channel). Attacks work on the raw inputs; needs --std.")
+    String mean;
+
+    @Option(names = "--std", paramLabel = "S[,S...]",
+            description = "The per-channel standard deviations of the normalisation (see --mean).")
+    String std;
+
+    /**
+     * A loaded model that releases its native memory on close.
+     *
+     * @param model the model attacks use (the normalised view, with --mean/--std)
+     * @param opened the model as loaded, which this closes
+     */
+    record Loaded(Classifier model, Classifier opened) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            if (model instanceof AutoCloseable) {
-                ((AutoCloseable) model).close();
+            if (opened instanceof AutoCloseable) {
+                ((AutoCloseable) opened).close();
             }
+        }
+    }
+
+    /** @return the normalisation of --mean and --std, or {@code null} when neither is given */
+    Normalization normalization() {
+        if (mean == null && std == null) {
+            return null;
+        }
+        if (mean == null || std == null) {
+            throw new IllegalArgumentException("--mean and --std go together: give both, got only "
+                    + (mean == null ? "--std" : "--mean"));
+        }
+        try {
+            return Normalization.parse(mean, std);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new IllegalArgumentException(
+                    (m.startsWith("mean ") || m.startsWith("std ") ? "--" : "--mean/--std: ") + m, e);
         }
     }
 
@@ -59,7 +93,23 @@ final class ModelOptions {
     Long maxAnswerBytes;
 
     Loaded load(Dataset data) {
-        return new Loaded(open(model, shape(data), bounds(), numClasses, maxAnswerBytes));
+        Normalization n = normalization();
+        Classifier opened = open(model, shape(data), bounds(), numClasses, maxAnswerBytes);
+        if (n == null) {
+            return new Loaded(opened, opened);
+        }
+        try {
+            return new Loaded(NormalizedClassifier.wrap(opened, n, opened.bounds()), opened);
+        } catch (IllegalArgumentException e) {
+            if (opened instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // the refusal is what the user needs to see
+                }
+            }
+            throw new IllegalArgumentException("--mean/--std: " + e.getMessage(), e);
+        }
     }
 
     /**
