@@ -11,6 +11,7 @@ import dev.robust4j.evaluate.RobustnessTest;
 import dev.robust4j.evaluate.ThreatModel;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.NormalizedClassifier;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.report.ReportWriter;
 import dev.robust4j.nn.ModelDirectory;
@@ -57,6 +58,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--bounds", paramLabel = "MIN,MAX", description = "Input bounds of a model file (default 0,1).")
     String bounds;
+
+    @Option(names = "--mean", paramLabel = "M[,M...]",
+            description = "The model expects normalised inputs (x - mean) / std: per-channel means; needs --std.")
+    String mean;
+
+    @Option(names = "--std", paramLabel = "S[,S...]", description = "Per-channel standard deviations (see --mean).")
+    String std;
 
     @Option(names = "--num-classes", paramLabel = "K", description = "Classes of an HTTP model.")
     Integer numClasses;
@@ -152,12 +160,21 @@ final class EvaluateCommand implements Callable<Integer> {
         long[] shape = s.inputShape != null ? s.inputShape : test.sampleShape();
         Bounds b = s.bounds == null ? null : new Bounds(s.bounds[0], s.bounds[1]);
         Classifier loaded = null;
+        Classifier model = null;
         try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null)) {
             if (s.model != null) {
                 loaded = ModelOptions.open(s.model, shape, b, s.numClasses);
-                test = ModelOptions.fit(test, loaded);
+                model = loaded;
+                if (s.normalization != null) {
+                    try {
+                        model = NormalizedClassifier.wrap(loaded, s.normalization, loaded.bounds());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("normalization: " + e.getMessage(), e);
+                    }
+                }
+                test = ModelOptions.fit(test, model);
                 for (String a : s.attacks) {
-                    ModelOptions.checkTargetClasses("attack '" + a + "': ", DefenceSpec.parse(a).params(), loaded);
+                    ModelOptions.checkTargetClasses("attack '" + a + "': ", DefenceSpec.parse(a).params(), model);
                 }
             }
             if (s.training != null) {
@@ -178,7 +195,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     .setPool(AttackPool.parse(s.attacks, loader))
                     .setTargetSuccessRate(s.targetSuccessRate)
                     .optThreatModel(ThreatModel.parse(s.threatModel))
-                    .optModel(loaded)
+                    .optModel(model)
                     .optRetraining(recipe)
                     .optCalibration(calibrationData)
                     .optDefences(candidates)
@@ -245,7 +262,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private EvaluationSpec fromConfig() {
         List<String> clash = new ArrayList<>();
-        for (String name : List.of("--model", "--input-shape", "--bounds", "--num-classes", "--data", "--labels",
+        for (String name : List.of("--model", "--input-shape", "--bounds", "--mean", "--std", "--num-classes", "--data", "--labels",
                 "--limit", "--attacks", "--target-sr", "--defence", "--train-data", "--arch", "--calibration", "--all")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
                 clash.add(name);
@@ -278,6 +295,12 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluationSpec s = new EvaluationSpec();
         s.model = model;
         s.inputShape = inputShape == null ? null : ModelOptions.parseShape(inputShape);
+        if (mean != null || std != null) {
+            ModelOptions n = new ModelOptions();
+            n.mean = mean;
+            n.std = std;
+            s.normalization = n.normalization();
+        }
         if (bounds != null) {
             Bounds parsed = ModelOptions.parseBounds(bounds);
             s.bounds = new float[] {parsed.min(), parsed.max()};

@@ -28,7 +28,8 @@ import java.util.Set;
  */
 final class EvaluationConfig {
 
-    static final Set<String> TOP = Set.of("model", "input_shape", "bounds", "num_classes", "data", "labels", "limit",
+    static final Set<String> TOP = Set.of("model", "input_shape", "bounds", "normalization", "num_classes", "data",
+            "labels", "limit",
             "threat_model", "target_success_rate", "attacks", "defences", "training", "calibration", "curves",
             "batch_size", "examples", "stop_when_met", "report", "json");
     static final Set<String> TRAINING = Set.of("data", "labels", "limit", "arch", "activation", "epochs", "batch_size",
@@ -36,6 +37,7 @@ final class EvaluationConfig {
     static final Set<String> CALIBRATION = Set.of("data", "labels", "limit");
     static final Set<String> CURVE = Set.of("attack", "params", "epsilons", "samples");
     static final Set<String> NAMED = Set.of("name", "params");
+    static final Set<String> NORMALIZATION = Set.of("mean", "std");
 
     private final Path file;
     private final Path folder;
@@ -88,6 +90,7 @@ final class EvaluationConfig {
         s.model = location(root, "model", false);
         s.inputShape = shape(root.get("input_shape"), "input_shape");
         s.bounds = bounds(root.get("bounds"));
+        s.normalization = normalization(root.get("normalization"));
         s.numClasses = integer(root, "num_classes", "", 2);
         s.data = location(root, "data", true);
         s.labels = path(root, "labels", "");
@@ -324,6 +327,40 @@ final class EvaluationConfig {
             out[i] = node.get(i).asLong();
         }
         return out;
+    }
+
+    private dev.robust4j.model.Normalization normalization(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw error("normalization", "a mapping {mean: [...], std: [...]}", node);
+        }
+        keys(node, NORMALIZATION, "normalization.");
+        float[][] v = new float[2][];
+        String[] names = {"mean", "std"};
+        for (int k = 0; k < 2; k++) {
+            JsonNode a = node.get(names[k]);
+            if (a != null && a.isNumber()) {
+                v[k] = new float[] {(float) a.asDouble()};
+                continue;
+            }
+            if (a == null || !a.isArray() || a.size() == 0) {
+                throw error("normalization." + names[k], "a number or a list of numbers, one per channel", a);
+            }
+            v[k] = new float[a.size()];
+            for (int i = 0; i < a.size(); i++) {
+                if (!a.get(i).isNumber()) {
+                    throw error("normalization." + names[k], "a number or a list of numbers, one per channel", a);
+                }
+                v[k][i] = (float) a.get(i).asDouble();
+            }
+        }
+        try {
+            return new dev.robust4j.model.Normalization(v[0], v[1]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": normalization: " + e.getMessage(), e);
+        }
     }
 
     private float[] bounds(JsonNode node) {

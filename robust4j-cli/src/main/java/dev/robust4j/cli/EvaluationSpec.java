@@ -14,6 +14,8 @@ final class EvaluationSpec {
     String model;
     long[] inputShape;
     float[] bounds;
+    /** Normalisation the model expects, or null. */
+    dev.robust4j.model.Normalization normalization;
     Integer numClasses;
     String data;
     Path labels;

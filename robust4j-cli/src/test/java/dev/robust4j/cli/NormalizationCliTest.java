@@ -44,6 +44,46 @@ class NormalizationCliTest {
     }
 
     @Test
+    void evaluateTakesTheNormalisationAsFlagsAndInItsConfiguration(@TempDir Path dir) throws java.io.IOException {
+        String x = FIXTURES.resolve("x.npy").toString();
+        String y = FIXTURES.resolve("y.npy").toString();
+        CliTest.Run viaFlags = CliTest.run("evaluate", "--model", FIXTURES.resolve("cnn_traced.pt").toString(),
+                "--data", x, "--labels", y, "--limit", "24", "--attacks", "fgsm,pgd", "--target-sr", "1",
+                "--mean", "0.2860", "--std", "0.3530", "--json", dir.resolve("flags.json").toString());
+        Path yaml = dir.resolve("eval.yaml");
+        java.nio.file.Files.writeString(yaml, "model: " + FIXTURES.resolve("cnn_traced.pt").toAbsolutePath() + "\n"
+                + "normalization: {mean: [0.2860], std: 0.3530}\n"
+                + "data: " + FIXTURES.resolve("x.npy").toAbsolutePath() + "\n"
+                + "labels: " + FIXTURES.resolve("y.npy").toAbsolutePath() + "\n"
+                + "limit: 24\nattacks: [fgsm, pgd]\ntarget_success_rate: 1\n");
+        CliTest.Run viaConfig = CliTest.run("evaluate", "--config", yaml.toString(), "--json",
+                dir.resolve("config.json").toString());
+        CliTest.Run folded = CliTest.run("evaluate", "--model", FIXTURES.resolve("cnn_normalized_inside.pt").toString(),
+                "--data", x, "--labels", y, "--limit", "24", "--attacks", "fgsm,pgd", "--target-sr", "1",
+                "--json", dir.resolve("folded.json").toString());
+        for (CliTest.Run r : new CliTest.Run[] {viaFlags, viaConfig, folded}) {
+            assertThat(r.err()).isEmpty();
+            assertThat(r.code()).isZero();
+        }
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode expected = json.readTree(dir.resolve("folded.json").toFile())
+                .get("rounds").get(0).get("attacks");
+        for (String f : new String[] {"flags.json", "config.json"}) {
+            com.fasterxml.jackson.databind.JsonNode got = json.readTree(dir.resolve(f).toFile()).get("rounds").get(0).get("attacks");
+            for (int a = 0; a < 2; a++) {
+                assertThat(got.get(a).get("success_rate").asDouble()).as(f).isEqualTo(expected.get(a).get("success_rate").asDouble());
+                assertThat(got.get(a).get("perturbation").get("l2_median").asDouble()).as(f)
+                        .isEqualTo(expected.get(a).get("perturbation").get("l2_median").asDouble());
+            }
+        }
+        Path bad = dir.resolve("bad.yaml");
+        java.nio.file.Files.writeString(bad, "model: m.pt\nnormalization: {mean: [0.2], sd: [1]}\n");
+        CliTest.Run r = CliTest.run("evaluate", "--config", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("sd");
+    }
+
+    @Test
     void badNormalisationExitsTwoWithOneLine(@TempDir Path dir) {
         CliTest.Run onlyMean = attack("cnn_traced.pt", dir.resolve("a.npy"), "--mean", "0.5");
         assertThat(onlyMean.code()).isEqualTo(2);
