@@ -49,6 +49,11 @@ public final class Dataset {
                 throw new IllegalArgumentException(
                         this.source + ": sample shape must be positive, got " + Arrays.toString(sampleShape));
             }
+            if (size > Integer.MAX_VALUE / d) {
+                // checked before multiplying: a product of large dimensions can wrap around to zero
+                throw new IllegalArgumentException(this.source + ": sample shape " + Arrays.toString(sampleShape)
+                        + " has more than " + Integer.MAX_VALUE + " values");
+            }
             size *= d;
         }
         if (size > Integer.MAX_VALUE || features.length % size != 0) {
@@ -184,6 +189,10 @@ public final class Dataset {
     public Dataset reshape(long[] shape) {
         long size = 1;
         for (long d : shape) {
+            if (d <= 0 || size > Integer.MAX_VALUE / d) {
+                size = -1;
+                break;
+            }
             size *= d;
         }
         if (size != sampleSize) {
