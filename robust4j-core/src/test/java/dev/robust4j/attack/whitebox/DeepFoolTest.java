@@ -102,10 +102,13 @@ class DeepFoolTest {
                     norm2 += wj * wj;
                 }
                 double distance = f / Math.sqrt(norm2);
-                assertThat((double) r.l2()[i]).as("sample %d L2", i).isCloseTo(1.02 * distance, offset(1e-4 * distance));
+                // one step to 1e-4 past the boundary (DeepFool.MARGIN), overshot by 2%
+                double reach = distance + DeepFool.MARGIN;
+                assertThat((double) r.l2()[i]).as("sample %d L2", i).isCloseTo(1.02 * reach, offset(1e-4 * reach));
                 for (int j = 0; j < D; j++) {
                     double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
-                    assertThat((double) adv[i * D + j] - x[i * D + j]).isCloseTo(1.02 * f / norm2 * wj, offset(1e-5));
+                    assertThat((double) adv[i * D + j] - x[i * D + j])
+                            .isCloseTo(1.02 * reach / Math.sqrt(norm2) * wj, offset(1e-5));
                 }
                 assertThat(r.success()[i]).isTrue();
             }
@@ -134,10 +137,11 @@ class DeepFoolTest {
                     norm1 += Math.abs(w[(1 - c0) * D + j] - w[c0 * D + j]);
                 }
                 double distance = f / norm1;
-                assertThat((double) r.linf()[i]).as("sample %d Linf", i).isCloseTo(1.02 * distance, offset(1e-4 * distance));
+                double reach = distance + DeepFool.MARGIN;
+                assertThat((double) r.linf()[i]).as("sample %d Linf", i).isCloseTo(1.02 * reach, offset(1e-4 * reach));
                 for (int j = 0; j < D; j++) {
                     double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
-                    assertThat((double) adv[i * D + j] - x[i * D + j]).isCloseTo(1.02 * distance * Math.signum(wj), offset(1e-5));
+                    assertThat((double) adv[i * D + j] - x[i * D + j]).isCloseTo(1.02 * reach * Math.signum(wj), offset(1e-5));
                 }
                 assertThat(r.success()[i]).isTrue();
             }
@@ -146,24 +150,23 @@ class DeepFoolTest {
     }
 
     /**
-     * Coordinates at a bound that the step would push outside are frozen: the step is the
-     * projection onto the boundary through the free coordinates only.
+     * Points on a face of the box: the first two coordinates of every sample sit at the bound its
+     * step would push them past, so clipping cancels part of each step. The steps accumulate
+     * unclipped (as in Foolbox), so the sample is still broken, inside the bounds, with the two
+     * logits strictly on the adversarial side.
      */
     @Test
-    void coordinatesTheBoxBlocksAreFrozen() {
+    void samplesOnTheBoxAreStillBrokenWithAMargin() {
         float[][] wb = binaryWeights();
         float[] w = wb[0];
         float[] b = wb[1];
         float[] x = inputs(N, 8);
         long[] y = predictions(w, b, x, N, 2);
-        // Per sample, put the first two coordinates at the bound the step would push them past.
         for (int i = 0; i < N; i++) {
             int c0 = (int) y[i];
-            int set = 0;
-            for (int j = 0; j < D && set < 2; j++) {
+            for (int j = 0; j < 2; j++) {
                 double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
                 x[i * D + j] = wj < 0 ? 0f : 1f;
-                set++;
             }
         }
         y = predictions(w, b, x, N, 2);
@@ -171,36 +174,14 @@ class DeepFoolTest {
                 NDManager m = manager.newSubManager();
                 AttackResult r = DeepFool.l2().generate(model, m.create(x, new Shape(N, D)), m.create(y))) {
             float[] adv = r.adversarial().toFloatArray();
-            int checked = 0;
             for (int i = 0; i < N; i++) {
-                int c0 = (int) y[i];
-                double[] z = logits(w, b, x, i, 2);
-                double f = Math.abs(z[1 - c0] - z[c0]);
-                double[] step = new double[D];
-                double free2 = 0;
+                assertThat(r.success()[i]).as("sample %d", i).isTrue();
+                double[] z = logits(w, b, adv, i, 2);
+                assertThat(z[1 - (int) y[i]] - z[(int) y[i]]).as("sample %d margin", i).isGreaterThan(1e-5);
                 for (int j = 0; j < D; j++) {
-                    double wj = w[(1 - c0) * D + j] - w[c0 * D + j];
-                    boolean blocked = (x[i * D + j] == 0f && wj < 0) || (x[i * D + j] == 1f && wj > 0);
-                    step[j] = blocked ? 0 : wj;
-                    free2 += step[j] * step[j];
+                    assertThat(adv[i * D + j]).isBetween(0f, 1f);
                 }
-                boolean inside = true;
-                for (int j = 0; j < D; j++) {
-                    double v = x[i * D + j] + 1.02 * f / free2 * step[j];
-                    inside &= v >= 0 && v <= 1;
-                }
-                if (!inside) {
-                    continue;
-                }
-                checked++;
-                for (int j = 0; j < D; j++) {
-                    assertThat((double) adv[i * D + j] - x[i * D + j]).as("sample %d feature %d", i, j)
-                            .isCloseTo(1.02 * f / free2 * step[j], offset(1e-5));
-                }
-                assertThat(r.success()[i]).isTrue();
-                assertThat(r.queries()[i]).isEqualTo(3L);
             }
-            assertThat(checked).isGreaterThanOrEqualTo(N / 2);
         }
     }
 
