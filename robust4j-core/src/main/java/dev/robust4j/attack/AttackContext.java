@@ -130,6 +130,33 @@ public final class AttackContext {
     }
 
     /**
+     * A random stream for one sample that depends only on {@code streamSeed} and the sample's clean
+     * input (its bits), not on its position in the batch nor on the other samples: an attack that
+     * draws a sample's random numbers from it makes the same draws for that sample whichever batch
+     * it is given in, a subset (as {@code AutoAttack} hands its later components) or a batch of
+     * another size. Two identical inputs get the same stream.
+     *
+     * @param streamSeed the seed of this use (a restart, a phase), drawn from {@link #random()}
+     * @param sample the sample's index in this batch
+     * @return a fresh generator
+     */
+    public SplittableRandom sampleRandom(long streamSeed, int sample) {
+        int dim = sampleSize();
+        long h = 0x9E3779B97F4A7C15L;
+        for (int f = sample * dim; f < (sample + 1) * dim; f++) {
+            h = mix(h ^ Float.floatToRawIntBits(xData[f]));
+        }
+        return new SplittableRandom(mix(h ^ streamSeed));
+    }
+
+    /** The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijective 64-bit mix. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
      * Scores a batch of candidates, charging one query to each sample it belongs to.
      *
      * @param candidates the candidates, one per entry of {@code samples}

@@ -172,8 +172,8 @@ public final class Attacks {
     }
 
     /**
-     * The Jacobian-based Saliency Map Attack (Papernot et al. 2016), pairwise, with theta +1 and
-     * gamma 0.1.
+     * The Jacobian-based Saliency Map Attack (Papernot et al. 2016), pairwise over the model's
+     * probabilities, with theta +1 and gamma 0.1.
      *
      * @return the attack
      */

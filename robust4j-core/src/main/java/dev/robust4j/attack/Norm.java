@@ -310,6 +310,35 @@ public enum Norm {
         throw new UnsupportedOperationException(this + " has no random start");
     }
 
+    /**
+     * Draws perturbations uniformly from the ball of radius {@code eps}, row {@code r} from
+     * {@code rows[r]} alone (the same row as {@link #randomStart(NDManager, Shape, float,
+     * SplittableRandom)} draws for a batch of one): a sample's start does not depend on its batch.
+     *
+     * @param manager the manager of the result
+     * @param shape the shape, batch first
+     * @param eps the radius
+     * @param rows one seeded generator per row
+     * @return the perturbations
+     */
+    public NDArray randomStart(NDManager manager, Shape shape, float eps, SplittableRandom[] rows) {
+        int n = (int) shape.get(0);
+        if (rows.length != n) {
+            throw new IllegalArgumentException("need one generator per row: " + n + " rows, " + rows.length + " generators");
+        }
+        int dim = n == 0 ? 0 : (int) (shape.size() / n);
+        float[] out = new float[n * dim];
+        Shape one = new Shape(1, dim);
+        try (NDManager scratch = manager.newSubManager()) {
+            for (int r = 0; r < n; r++) {
+                try (NDArray row = randomStart(scratch, one, eps, rows[r])) {
+                    System.arraycopy(row.toFloatArray(), 0, out, r * dim, dim);
+                }
+            }
+        }
+        return manager.create(out, shape);
+    }
+
     /** Projects one flattened sample in place onto the ball; only called when it lies outside. */
     void projectRow(float[] delta, int from, int length, float eps) {
         throw new UnsupportedOperationException(this + " has no projection");

@@ -98,7 +98,7 @@ public final class Objectives {
 
     /**
      * The sum of the logits of every class but the labelled one, {@code sum_{j != y} z_j}: its
-     * gradient is the JSMA's {@code beta}, the summed Jacobian rows of the other classes.
+     * gradient is the summed Jacobian rows of the other classes (the {@code beta} of a JSMA over logits).
      *
      * @return the objective
      */

@@ -43,10 +43,13 @@ import java.util.SplittableRandom;
  *       is cleared after it caused a change.</li>
  *   <li>A sample stops when its steps are used up, its next step would exceed
  *       {@code max-queries}, or its source step fell below 1e-7 (converged).</li>
+ *   <li><b>Step past</b> the boundary: the returned point is moved 0.1% of its distance farther
+ *       from the clean input ({@code DecisionSearch.stepPast}), so that it keeps a margin on the
+ *       adversarial side under another engine's or CPU's rounding.</li>
  *   <li><b>Confirm</b> the rows to return with one query per sample, in one call of exactly the
  *       returned batch: a point this close to the boundary can change class with the batch it is
  *       computed in (float rounding in the model); a sample whose point fails falls back to its
- *       blended start, farther from the boundary.</li>
+ *       blended start, farther from the boundary (moved the same way).</li>
  * </ol>
  *
  * <p>Query cost: the start (noise draws in rounds of 1, 2, 4, ... until one is adversarial, so at
@@ -350,6 +353,8 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
         for (int i = 0; i < n; i++) {
             attacked[i] = start.found[i] && !start.clean[i];
         }
+        DecisionSearch.stepPast(x, adv, attacked, dim, bounds, Norm.L2, eps);
+        DecisionSearch.stepPast(x, safe, attacked, dim, bounds, Norm.L2, eps);
         DecisionSearch.confirm(ctx, adv, safe, attacked);
         return ctx.manager().create(adv, ctx.x().getShape());
     }

@@ -147,6 +147,20 @@ final class Scores {
         return out;
     }
 
+    /**
+     * @return one independent generator per sample, keyed by the sample's input
+     *     ({@link AttackContext#sampleRandom}): a sample draws the same numbers in any batch, as an
+     *     AutoAttack component must
+     */
+    static SplittableRandom[] keyedPerSample(AttackContext ctx) {
+        SplittableRandom[] out = new SplittableRandom[ctx.size()];
+        long streamSeed = ctx.random().nextLong();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ctx.sampleRandom(streamSeed, i);
+        }
+        return out;
+    }
+
     /** @return the samples with {@code active[i]} set */
     static int[] indices(boolean[] active) {
         int c = 0;

@@ -228,7 +228,8 @@ public final class SquareAttack extends AbstractEvasionAttack {
         float[] best = x.clone();
         double[] lossMin = new double[n];
         boolean[] done = Scores.adversarialAtStart(ctx);
-        SplittableRandom[] rng = Scores.perSample(ctx);
+        // Keyed by the sample: AutoAttack's run on the samples still robust draws what a run alone does.
+        SplittableRandom[] rng = Scores.keyedPerSample(ctx);
         int k = ctx.model().numClasses();
 
         // Initialisation: one query per sample still to attack.

@@ -494,7 +494,14 @@ public final class AutoPgd extends AbstractEvasionAttack {
                         Rows.rows(ctx.xData(), idx, dim), Rows.batchShape(idx.length, sampleShape));
                 state[LABEL] = scope.create(Rows.pick(objectiveLabels, idx));
                 state[TRUE_LABEL] = scope.create(Rows.pick(ctx.labelValues(), idx));
-                NDArray start = norm.randomStart(scope, state[X].getShape(), eps, random);
+                // One stream per sample, keyed by the sample itself: its start is the same in any
+                // batch, so AutoAttack's run of this component on a subset starts where a run alone does.
+                long streamSeed = random.nextLong();
+                SplittableRandom[] rows = new SplittableRandom[idx.length];
+                for (int j = 0; j < idx.length; j++) {
+                    rows[j] = ctx.sampleRandom(streamSeed, idx[j]);
+                }
+                NDArray start = norm.randomStart(scope, state[X].getShape(), eps, rows);
                 state[CURRENT] = state[X].add(clipDelta(state[X], start, bounds));
                 start.close();
                 for (int s : idx) {

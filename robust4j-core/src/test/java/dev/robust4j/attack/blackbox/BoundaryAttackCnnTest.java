@@ -53,6 +53,24 @@ class BoundaryAttackCnnTest {
         assertThat(previous).isLessThan(0.8 * start);
     }
 
+    /**
+     * Every returned adversarial keeps a margin on the adversarial side (see
+     * {@code HopSkipJumpCnnTest.returnedAdversarialsKeepAMarginOnTheAdversarialSide}): the
+     * accepted point, which the shrinking source step brings arbitrarily close to the boundary, is
+     * moved 0.1% of its distance farther from the clean input.
+     */
+    @Test
+    void returnedAdversarialsKeepAMarginOnTheAdversarialSide() {
+        int n = 12;
+        BoundaryAttack boundary = BoundaryAttack.create().maxQueries(800).seed(5);
+        for (boolean targeted : new boolean[] {false, true}) {
+            try (AttackResult r = cnn.run(boundary, n, targeted)) {
+                assertThat(LabelOnly.count(LabelOnly.and(r.success(), r.cleanCorrect()))).isPositive();
+                assertThat(cnn.smallestRelativeMargin(r)).as("targeted %s", targeted).isGreaterThanOrEqualTo(1e-5);
+            }
+        }
+    }
+
     @Test
     void targetedHitsTheTargetAndTheSameSeedRepeatsTheRun() {
         int n = 24;

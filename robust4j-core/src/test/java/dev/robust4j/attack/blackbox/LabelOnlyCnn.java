@@ -71,6 +71,39 @@ final class LabelOnlyCnn implements AutoCloseable {
         }
     }
 
+    /**
+     * The smallest logit margin on the adversarial side over the successful samples of a result,
+     * relative to the logits' scale: per sample {@code (z_t - max_{j != t} z_j)} (targeted) or
+     * {@code (max_{j != y} z_j - z_y)} (untargeted), divided by {@code max(1, max_j |z_j|)}, the
+     * logits computed by the scoring model behind the label-only wrapper.
+     *
+     * @return the smallest relative margin, or {@code +inf} if no sample succeeded
+     */
+    double smallestRelativeMargin(AttackResult r) {
+        double smallest = Double.POSITIVE_INFINITY;
+        try (NDArray logits = cnn.predict(r.adversarial())) {
+            float[] z = logits.toFloatArray();
+            int k = z.length / r.size();
+            for (int i = 0; i < r.size(); i++) {
+                if (!r.success()[i] || !r.cleanCorrect()[i]) {
+                    continue;
+                }
+                int c = r.targeted() ? (int) r.targets()[i] : (int) Y[i];
+                double other = Double.NEGATIVE_INFINITY;
+                double scale = 1;
+                for (int j = 0; j < k; j++) {
+                    scale = Math.max(scale, Math.abs(z[i * k + j]));
+                    if (j != c) {
+                        other = Math.max(other, z[i * k + j]);
+                    }
+                }
+                double margin = r.targeted() ? z[i * k + c] - other : other - z[i * k + c];
+                smallest = Math.min(smallest, margin / scale);
+            }
+        }
+        return smallest;
+    }
+
     @Override
     public void close() {
         manager.close();

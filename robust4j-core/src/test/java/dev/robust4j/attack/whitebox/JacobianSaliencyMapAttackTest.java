@@ -8,7 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackResult;
+import dev.robust4j.data.Npy;
 import dev.robust4j.model.BlockClassifier;
+import dev.robust4j.model.TorchScriptClassifier;
+import dev.robust4j.testing.Fixtures;
 import dev.robust4j.testing.LinearModels;
 
 import java.util.ArrayList;
@@ -19,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The JSMA's pair search against brute force, its closed form on linear models, memory, guards. */
+/**
+ * The JSMA's pair against the brute-force saliency map, its closed form on linear models, its
+ * strength on the CNN fixture, guards.
+ */
 class JacobianSaliencyMapAttackTest {
 
     private static NDManager manager;
@@ -34,8 +40,12 @@ class JacobianSaliencyMapAttackTest {
         manager.close();
     }
 
-    /** The definition: every pair p < q of the domain, the first maximum kept. */
-    static long bruteForce(float[] alpha, float[] beta, boolean[] domain, int d, boolean increase) {
+    /**
+     * The paper's definition over probabilities, by brute force: every pair p &lt; q of the domain,
+     * {@code alpha = grad F_t}, {@code beta = -alpha}, score {@code (alpha_p + alpha_q) |beta_p + beta_q|}
+     * under the sign conditions, the first maximum kept.
+     */
+    static long bruteForce(float[] alpha, boolean[] domain, int d, boolean increase) {
         double sign = increase ? 1 : -1;
         double best = 0;
         long arg = -1;
@@ -45,9 +55,9 @@ class JacobianSaliencyMapAttackTest {
                     continue;
                 }
                 double a = sign * alpha[p] + sign * alpha[q];
-                double b = sign * beta[p] + sign * beta[q];
-                if (a > 0 && b < 0 && -a * b > best) {
-                    best = -a * b;
+                double b = -a;
+                if (a > 0 && b < 0 && a * Math.abs(b) > best) {
+                    best = a * Math.abs(b);
                     arg = (long) p * d + q;
                 }
             }
@@ -56,25 +66,26 @@ class JacobianSaliencyMapAttackTest {
     }
 
     @Test
-    void pairSearchEqualsBruteForceOnRandomInputsWithTies() {
+    void salientPairEqualsTheBruteForceSaliencyMapOnRandomInputsWithTies() {
         SplittableRandom r = new SplittableRandom(42);
-        SaliencyPairSearch search = new SaliencyPairSearch();
         float[] levels = {-2f, -1f, -0.5f, 0f, 0.5f, 1f, 2f};
         int found = 0;
         for (int trial = 0; trial < 3000; trial++) {
             int d = 2 + r.nextInt(40);
+            int off = r.nextInt(5);
             boolean quantised = trial % 3 == 0;
             float[] alpha = new float[d];
-            float[] beta = new float[d];
+            float[] descent = new float[off + d];
             boolean[] domain = new boolean[d];
             for (int i = 0; i < d; i++) {
                 alpha[i] = quantised ? levels[r.nextInt(levels.length)] : (float) r.nextGaussian();
-                beta[i] = quantised ? levels[r.nextInt(levels.length)] : (float) (r.nextGaussian() - 0.3 * alpha[i]);
+                // The attack reads the gradient of -log F_t: alpha up to a positive factor, negated.
+                descent[off + i] = -alpha[i] * 0.25f;
                 domain[i] = r.nextDouble() < 0.8;
             }
             boolean increase = r.nextBoolean();
-            long expected = bruteForce(alpha, beta, domain, d, increase);
-            assertThat(search.best(alpha, beta, 0, domain, 0, d, increase))
+            long expected = bruteForce(alpha, domain, d, increase);
+            assertThat(JacobianSaliencyMapAttack.salientPair(descent, off, domain, 0, d, increase))
                     .as("trial %d, d %d, increase %s", trial, d, increase).isEqualTo(expected);
             if (expected >= 0) {
                 found++;
@@ -84,35 +95,13 @@ class JacobianSaliencyMapAttackTest {
         assertThat(found).isBetween(2000, 2990);
     }
 
+    /**
+     * On a linear softmax model the saliency has a closed form: {@code grad log F_t = w_t - sum_c F_c w_c},
+     * whose two largest entries are the first pair. It is not the two largest logit gradients
+     * {@code w_t} (ART's choice), nor the logit-based pair of CleverHans.
+     */
     @Test
-    void pairSearchReadsTheRightOffsetsAndKeepsItsScratchLinearInD() {
-        int d = 3 * 32 * 32;
-        int rows = 8;
-        SplittableRandom r = new SplittableRandom(7);
-        float[] alpha = new float[rows * d];
-        float[] beta = new float[rows * d];
-        boolean[] domain = new boolean[rows * d];
-        for (int i = 0; i < rows * d; i++) {
-            alpha[i] = (float) r.nextGaussian();
-            beta[i] = (float) r.nextGaussian();
-            domain[i] = true;
-        }
-        SaliencyPairSearch search = new SaliencyPairSearch();
-        for (int row = 0; row < rows; row++) {
-            long pair = search.best(alpha, beta, row * d, domain, row * d, d, true);
-            // Brute force on D = 3072 is 4.7M pairs: fine once per row in a test, never in the attack.
-            float[] a = java.util.Arrays.copyOfRange(alpha, row * d, (row + 1) * d);
-            float[] b = java.util.Arrays.copyOfRange(beta, row * d, (row + 1) * d);
-            boolean[] dom = java.util.Arrays.copyOfRange(domain, row * d, (row + 1) * d);
-            assertThat(pair).isEqualTo(bruteForce(a, b, dom, d, true));
-        }
-        // One long per feature, reused across rows: no D x D (9.4M) pair matrix.
-        assertThat(search.scratchSize()).isEqualTo(d);
-    }
-
-    /** A linear model's alpha and beta are rows of W: the first pair has a closed form. */
-    @Test
-    void firstPairOnALinearModelIsTheBruteForceSaliencyArgmax() {
+    void firstPairOnALinearModelIsTheTopTwoOfTheLogProbabilityGradient() {
         int k = 4;
         int d = 12;
         int n = 16;
@@ -130,26 +119,37 @@ class JacobianSaliencyMapAttackTest {
         }
         // gamma * D = 2.5: room for exactly one pair.
         JacobianSaliencyMapAttack attack = JacobianSaliencyMapAttack.create().gamma(2.5f / d);
-        int differsFromTopTwoAlpha = 0;
+        int differsFromTopTwoLogitGradient = 0;
         try (BlockClassifier model = LinearModels.softmax(w, b, d);
                 NDManager m = manager.newSubManager();
                 AttackResult res = attack.generate(model, m.create(x, new Shape(n, d)), m.create(clean), m.create(targets))) {
             float[] adv = res.adversarial().toFloatArray();
             for (int i = 0; i < n; i++) {
                 int t = (int) targets[i];
-                float[] alpha = new float[d];
-                float[] beta = new float[d];
-                for (int j = 0; j < d; j++) {
-                    alpha[j] = w[t * d + j];
-                    for (int c = 0; c < k; c++) {
-                        if (c != t) {
-                            beta[j] += w[c * d + j];
-                        }
+                double[] z = new double[k];
+                double zMax = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < k; c++) {
+                    z[c] = b[c];
+                    for (int j = 0; j < d; j++) {
+                        z[c] += (double) w[c * d + j] * x[i * d + j];
                     }
+                    zMax = Math.max(zMax, z[c]);
                 }
-                boolean[] domain = new boolean[d];
-                java.util.Arrays.fill(domain, true);
-                long pair = bruteForce(alpha, beta, domain, d, true);
+                double total = 0;
+                for (int c = 0; c < k; c++) {
+                    z[c] = Math.exp(z[c] - zMax);
+                    total += z[c];
+                }
+                float[] alpha = new float[d];
+                float[] logitGradient = new float[d];
+                for (int j = 0; j < d; j++) {
+                    double g = w[t * d + j];
+                    for (int c = 0; c < k; c++) {
+                        g -= z[c] / total * w[c * d + j];
+                    }
+                    alpha[j] = (float) g;
+                    logitGradient[j] = w[t * d + j];
+                }
                 List<Integer> changed = new ArrayList<>();
                 for (int j = 0; j < d; j++) {
                     if (adv[i * d + j] != x[i * d + j]) {
@@ -157,16 +157,68 @@ class JacobianSaliencyMapAttackTest {
                         assertThat(adv[i * d + j]).isEqualTo(1f);
                     }
                 }
-                assertThat(pair).as("sample %d has a salient pair", i).isNotNegative();
-                assertThat(changed).as("sample %d", i).containsExactly((int) (pair / d), (int) (pair % d));
-                if (!topTwo(alpha).equals(changed)) {
-                    differsFromTopTwoAlpha++;
+                assertThat(changed).as("sample %d", i).isEqualTo(topTwo(alpha));
+                if (!topTwo(logitGradient).equals(changed)) {
+                    differsFromTopTwoLogitGradient++;
                 }
             }
-            assertThat(res.queries()).containsOnly(2L);
+            assertThat(res.queries()).containsOnly(1L);
         }
-        // The test tells the saliency map from the simplification that takes the two largest alpha.
-        assertThat(differsFromTopTwoAlpha).isPositive();
+        assertThat(differsFromTopTwoLogitGradient).isPositive();
+    }
+
+    /**
+     * Strength on the committed CNN fixture (all 100 images, 80 classified correctly), targeted at
+     * {@code (y + 1) mod 10}, theta 1, gamma 0.1, the returned batch re-checked by robust4j here and
+     * by PyTorch 1.13 in the measurements below.
+     *
+     * <p>Measured (targets reached among the correctly classified samples, every adversarial
+     * re-checked by PyTorch 1.13 on the same TorchScript file; ART's {@code SaliencyMapMethod} with
+     * a {@code PyTorchClassifier}, clip values [0, 1]; torchattacks' {@code JSMA} in targeted mode):
+     * <pre>
+     *                                   fixture (80 correct)   test images 1000-1199 (174 correct)
+     *   robust4j, saliency over logits        26                       65
+     *   torchattacks 3.5.1                    27                       65
+     *   ART 1.20.1                            40                       91
+     *   robust4j, over probabilities          41                       98
+     * </pre>
+     * ART changes at most 80 features (it lets the last pair overshoot {@code gamma * D} = 78.4);
+     * robust4j at most 78. The second column is data no figure was tuned on.
+     *
+     * <p>The bound is ART's figure less four samples: the attack takes discrete steps, and a tie
+     * between two features that another CPU's last bits break the other way changes a path.
+     */
+    @Test
+    void targetedOnTheCnnFixtureIsAsStrongAsArt() {
+        float[] xs = Npy.read(Fixtures.path("torchscript/x.npy")).floats();
+        long[] ys = Npy.read(Fixtures.path("torchscript/y.npy")).longs();
+        int n = ys.length;
+        long[] targets = new long[n];
+        for (int i = 0; i < n; i++) {
+            targets[i] = (ys[i] + 1) % 10;
+        }
+        try (TorchScriptClassifier model = TorchScriptClassifier.builder()
+                        .setModelFile(Fixtures.path("torchscript/cnn_traced.pt"))
+                        .setInputShape(1, 28, 28)
+                        .build();
+                NDManager m = manager.newSubManager();
+                AttackResult r = JacobianSaliencyMapAttack.create().generate(
+                        model, m.create(xs, new Shape(n, 1, 28, 28)), m.create(ys), m.create(targets))) {
+            int correct = 0;
+            int reached = 0;
+            for (int i = 0; i < n; i++) {
+                assertThat(r.l0()[i]).isLessThanOrEqualTo(78f);
+                assertThat(r.success()[i]).isEqualTo(r.adversarialPredictions()[i] == targets[i]);
+                if (r.cleanPredictions()[i] == ys[i]) {
+                    correct++;
+                    if (r.success()[i]) {
+                        reached++;
+                    }
+                }
+            }
+            assertThat(correct).isEqualTo(80);
+            assertThat(reached).as("targets reached among the 80 correct samples (ART: 40)").isGreaterThanOrEqualTo(36);
+        }
     }
 
     @Test
