@@ -366,6 +366,12 @@ def sr_tolerance(mask_a, mask_b, n):
 NORM_REL_TOL = 0.05
 
 
+def discordant(mask_a, mask_b):
+    a = np.array([ch == "1" for ch in mask_a])
+    b = np.array([ch == "1" for ch in mask_b])
+    return int((a & ~b).sum()), int((b & ~a).sum())
+
+
 def num(v):
     if v is None:
         return None
@@ -388,6 +394,8 @@ def verdict(row, impls):
     best_sr = refs[best_sr_name]["score"]["success_rate"] or 0.0
     sr = rs["success_rate"] or 0.0
     tol = sr_tolerance(rs["success_mask"], refs[best_sr_name]["score"]["success_mask"], n)
+    only_r4j, only_ref = discordant(rs["success_mask"], refs[best_sr_name]["score"]["success_mask"])
+    pair = "; broken only by robust4j %d, only by %s %d" % (only_r4j, best_sr_name, only_ref)
     if row["kind"] == "bounded":
         if sr >= best_sr - 1e-12:
             v = ">="
@@ -397,12 +405,12 @@ def verdict(row, impls):
             v = "<"
         return {"verdict": v, "metric": "success rate", "robust4j": sr, "best": best_sr, "best_impl": best_sr_name,
                 "tolerance": tol,
-                "reason": "SR %.3f vs %.3f (%s); tolerance %.3f" % (sr, best_sr, best_sr_name, tol)}
+                "reason": "SR %.3f vs %.3f (%s); tolerance %.3f%s" % (sr, best_sr, best_sr_name, tol, pair)}
     # minimal-norm rows: success first, then the median norm (failures = +inf)
     key = "median_" + row["metric_norm"]
     if best_sr - sr > tol:
         return {"verdict": "<", "metric": "success rate", "robust4j": sr, "best": best_sr, "best_impl": best_sr_name,
-                "tolerance": tol, "reason": "SR %.3f vs %.3f (%s); tolerance %.3f" % (sr, best_sr, best_sr_name, tol)}
+                "tolerance": tol, "reason": "SR %.3f vs %.3f (%s); tolerance %.3f%s" % (sr, best_sr, best_sr_name, tol, pair)}
     best_name = min(refs, key=lambda k: num(refs[k]["score"][key]) if refs[k]["score"][key] is not None else math.inf)
     best = num(refs[best_name]["score"][key])
     mine = num(rs[key])

@@ -272,7 +272,6 @@ def max_andr_square(norm, eps, p_init, n_iters):
         import os
         from conformance import square_ref
         ref = square_ref()
-        import utils as _u  # noqa: F401  (loaded by square_ref)
         model = _SquareModel(ctx.net)
         y1h = np.eye(10, dtype=bool)[ctx.y_np]
         corr = model.predict(ctx.x_np).argmax(1) == ctx.y_np
@@ -364,6 +363,7 @@ def fb_hsj(ctx):
 # ---------------------------------------------------------------------------- the rows
 
 ALL = {"cnn": 100, "cnn2": 200}
+HEAVY = {"cnn": 100, "cnn2": 100}   # the expensive rows take the first 100 images of cnn2 (time budget)
 
 ROWS = [
     dict(id="fgsm", title="FGSM L∞ ε=0.1", kind="bounded", norm="linf", eps=0.1, samples=ALL,
@@ -419,7 +419,7 @@ ROWS = [
          mapping={"autoattack": "APGDAttack(..., loss='dlr')", "torchattacks": "APGD(..., loss='dlr')",
                   "ART": "AutoProjectedGradientDescent(..., loss_type='difference_logits_ratio')",
                   "robust4j": "apgd-dlr eps=0.1 steps=100 restarts=1 rho=0.75"}),
-    dict(id="apgd-t", title="APGD-T L∞ ε=0.1, 9 targets × 100 it.", kind="bounded", norm="linf", eps=0.1, samples=ALL,
+    dict(id="apgd-t", title="APGD-T L∞ ε=0.1, 9 targets × 100 it.", kind="bounded", norm="linf", eps=0.1, samples=HEAVY,
          settings="targeted DLR Auto-PGD over the 9 highest other classes, 100 iterations each, 1 restart; untargeted success",
          robust4j=("apgd-t", {"eps": 0.1, "steps": 100, "restarts": 1, "target-classes": 9}),
          refs={"autoattack": aa_apgdt, "torchattacks": ta_apgdt},
@@ -427,7 +427,7 @@ ROWS = [
                   "torchattacks": "APGDT(norm='Linf', eps=0.1, steps=100, n_restarts=1, n_classes=10) (9 targets)",
                   "ART": "(APGD targeted needs explicit targets; not the AutoAttack APGD-T loop)",
                   "robust4j": "apgd-t eps=0.1 steps=100 restarts=1 target-classes=9"}),
-    dict(id="auto-attack", title="AutoAttack standard L∞ ε=0.1", kind="bounded", norm="linf", eps=0.1, samples=ALL,
+    dict(id="auto-attack", title="AutoAttack standard L∞ ε=0.1", kind="bounded", norm="linf", eps=0.1, samples=HEAVY,
          settings="version 'standard': APGD-CE, APGD-T (9), FAB-T (9), Square (5,000 queries), each on the still-robust samples",
          robust4j=("auto-attack", {"eps": 0.1, "version": "standard"}),
          refs={"autoattack": aa_autoattack, "torchattacks": ta_autoattack},
@@ -435,21 +435,21 @@ ROWS = [
                   "torchattacks": "AutoAttack(norm='Linf', eps=0.1, version='standard', n_classes=10)",
                   "robust4j": "auto-attack eps=0.1 (version standard)"}),
     dict(id="fab", title="FAB L∞ untargeted, minimal", kind="minimal", metric_norm="linf", norm="linf", eps=None,
-         samples=ALL, settings="untargeted FAB, 100 iterations, 1 restart (no random start), α_max 0.1, η 1.05, β 0.9; no budget (reference ε = 1, the whole box)",
+         samples=HEAVY, settings="untargeted FAB, 100 iterations, 1 restart (no random start), α_max 0.1, η 1.05, β 0.9; no budget (reference ε = 1, the whole box)",
          robust4j=("fab", {"variant": "fab", "steps": 100, "restarts": 1, "alpha-max": 0.1, "eta": 1.05, "beta": 0.9}),
          refs={"autoattack": aa_fab(False), "torchattacks": ta_fab(False)},
          mapping={"autoattack": "FABAttack_PT(norm='Linf', n_iter=100, n_restarts=1, eps=1.0, targeted=False)",
                   "torchattacks": "FAB(norm='Linf', eps=1.0, steps=100, n_restarts=1, multi_targeted=False)",
                   "robust4j": "fab variant=fab steps=100 restarts=1 (no eps: minimal)"}),
     dict(id="fab-t", title="FAB-T L∞ (9 targets), minimal", kind="minimal", metric_norm="linf", norm="linf", eps=None,
-         samples=ALL, settings="targeted FAB over the 9 highest other classes, 100 iterations each, 1 restart; untargeted success; no budget",
+         samples=HEAVY, settings="targeted FAB over the 9 highest other classes, 100 iterations each, 1 restart; untargeted success; no budget",
          robust4j=("fab", {"variant": "fab-t", "steps": 100, "restarts": 1, "target-classes": 9}),
          refs={"autoattack": aa_fab(True), "torchattacks": ta_fab(True)},
          mapping={"autoattack": "FABAttack_PT(norm='Linf', n_iter=100, n_restarts=1, eps=1.0, targeted=True, n_target_classes=9)",
                   "torchattacks": "FAB(norm='Linf', eps=1.0, steps=100, n_restarts=1, multi_targeted=True, n_classes=10)",
                   "robust4j": "fab variant=fab-t steps=100 restarts=1 target-classes=9"}),
     dict(id="cw-l2", title="C&W L2, 6 searches × 100 it.", kind="minimal", metric_norm="l2", norm="l2", eps=None,
-         samples=ALL, settings="confidence 0, Adam lr 0.01 in tanh space, 6 binary-search steps over c from 0.01, 100 iterations each, early abort",
+         samples=HEAVY, settings="confidence 0, Adam lr 0.01 in tanh space, 6 binary-search steps over c from 0.01, 100 iterations each, early abort",
          robust4j=("cw-l2", {"confidence": 0, "learning-rate": 0.01, "binary-search-steps": CW["bss"], "max-iter": CW["steps"],
                              "initial-const": CW["c0"], "abort-early": "true"}),
          refs={"ART": art_cw, "Foolbox": fb_cw},
@@ -458,7 +458,7 @@ ROWS = [
                   "torchattacks": "(CW has a fixed c and no binary search: not the same algorithm, left out)",
                   "robust4j": "cw-l2 confidence=0 learning-rate=0.01 binary-search-steps=6 max-iter=100 initial-const=0.01"}),
     dict(id="ead", title="EAD (EN rule), β=0.01", kind="minimal", metric_norm="l1", norm="l1", eps=None,
-         samples=ALL, settings="elastic net β = 0.01, EN decision rule, ISTA/FISTA lr 0.01, 6 binary-search steps from c = 0.01, 100 iterations, confidence 0",
+         samples=HEAVY, settings="elastic net β = 0.01, EN decision rule, ISTA/FISTA lr 0.01, 6 binary-search steps from c = 0.01, 100 iterations, confidence 0",
          robust4j=("ead", {"beta": EAD["beta"], "decision-rule": "en", "confidence": 0, "learning-rate": EAD["lr"],
                            "binary-search-steps": EAD["bss"], "max-iter": EAD["steps"], "initial-const": EAD["c0"]}),
          refs={"ART": art_ead, "Foolbox": fb_ead, "torchattacks": ta_ead},
