@@ -21,6 +21,7 @@ import json
 import math
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -246,6 +247,7 @@ def score(fx, x, y, adv, targets=None, eps=None, norm=None):
         "misclassified_but_invalid": int((correct & hit & ~(in_bounds & in_ball)).sum()),
         "out_of_bounds": int((correct & ~in_bounds).sum()),
         "out_of_ball": int((correct & ~in_ball).sum()),
+        "max_bound_violation": float(max(0.0, -advc.min(), advc.max() - 1.0)),
         "median_l0": med(l0), "median_l1": med(l1), "median_l2": med(l2), "median_linf": med(linf),
         "median_l2_of_successes": med_success(l2), "median_linf_of_successes": med_success(linf),
         "max_linf": float(linf[correct].max()) if nc else None,
@@ -281,7 +283,8 @@ def run_robust4j(fx, n, spec, seed, targets, workdir):
         cmd += ["--target", "next"]
     env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     t0 = time.time()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=3600)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env,
+                          timeout=int(os.environ.get("CONFORMANCE_TIMEOUT", "600")))
     wall = time.time() - t0
     if proc.returncode != 0:
         raise RuntimeError("robust4j exited %d: %s" % (proc.returncode, (proc.stderr or proc.stdout).strip()[-2000:]))
@@ -326,7 +329,7 @@ class Ctx:
         return np.eye(10, dtype=np.float32)[labels]
 
 
-def run_reference(fx, n, fn, seed, targets):
+def run_reference(fx, n, fn, seed, targets, limit=None):
     ctx = Ctx(fx, n, seed, targets)
     torch.manual_seed(seed)
     np.random.seed(seed)
@@ -334,7 +337,17 @@ def run_reference(fx, n, fn, seed, targets):
     random.seed(seed)
     fx.net.rows = 0
     t0 = time.time()
-    out = fn(ctx)
+    limit = limit or int(os.environ.get("CONFORMANCE_TIMEOUT", "600"))
+
+    def on_alarm(signum, frame):
+        raise TimeoutError("gave up after %d s (CONFORMANCE_TIMEOUT)" % limit)
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(limit)
+    try:
+        out = fn(ctx)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     secs = time.time() - t0
     info = {}
     if isinstance(out, tuple):
@@ -448,7 +461,7 @@ def run_row(row, fixture_name, log):
                 if impl == "robust4j":
                     adv, info = run_robust4j(fx, n, row["robust4j"], seed, targets, wd)
                 else:
-                    adv, info = run_reference(fx, n, row["refs"][impl], seed, targets)
+                    adv, info = run_reference(fx, n, row["refs"][impl], seed, targets, row.get("timeouts", {}).get(impl))
             rec.update(info)
             rec["score"] = score(fx, x, y, adv, targets, eps, norm)
             s = rec["score"]

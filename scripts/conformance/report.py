@@ -197,7 +197,9 @@ def write(rows):
                     continue
                 notes = []
                 if s["out_of_bounds"] or s["out_of_ball"]:
-                    notes.append("invalid: %d outside [0,1], %d outside the ball" % (s["out_of_bounds"], s["out_of_ball"]))
+                    notes.append("invalid: %d outside [0,1]%s, %d outside the ball" % (
+                        s["out_of_bounds"], " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
+                        s["out_of_ball"]))
                 if s["misclassified_but_invalid"]:
                     notes.append("%d misclassified but invalid (not counted)" % s["misclassified_but_invalid"])
                 if name == "robust4j" and rec.get("own_success_rate") is not None:
