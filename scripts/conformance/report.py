@@ -160,6 +160,44 @@ def write(rows):
         a("**robust4j is below the best reference** in: " + "; ".join(
             "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below) + ".")
         a("")
+    # automatic findings, from the records
+    a("## Findings (computed from the records)")
+    a("")
+    found = False
+    for row in rows:
+        for f in fx:
+            r = res.get((row["id"], f))
+            if not r:
+                continue
+            for name, rec in r["implementations"].items():
+                s = rec.get("score")
+                if rec.get("error"):
+                    found = True
+                    a("- %s on `%s`: **%s did not finish**: %s" % (row["title"], f, name, md(rec["error"]).splitlines()[0][:200]))
+                    continue
+                if not s:
+                    continue
+                if s["out_of_bounds"] or s["out_of_ball"]:
+                    found = True
+                    a("- %s on `%s`: **%s returned invalid adversarials**: %d outside [0, 1]%s, %d outside the ε-ball "
+                      "(counted as failures)." % (row["title"], f, name, s["out_of_bounds"],
+                                                  " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
+                                                  s["out_of_ball"]))
+                own = rec.get("own_success_rate")
+                if name == "robust4j" and own is not None and s["success_rate"] is not None and abs(own - s["success_rate"]) > 1e-9:
+                    found = True
+                    a("- %s on `%s`: **robust4j's own success rate %.3f differs from PyTorch's re-check %.3f** "
+                      "(an adversarial that libtorch 2.7.1 and PyTorch %s classify differently, or an invalid one)."
+                      % (row["title"], f, own, s["success_rate"], env.get("versions", {}).get("torch", "?")))
+    if not found:
+        a("- none")
+    a("")
+    notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
+    if os.path.exists(notes):
+        a("## Notes (hand-written; the figures are in the tables)")
+        a("")
+        a(open(notes).read().strip())
+        a("")
     # rows
     a("## Rows")
     a("")

@@ -313,7 +313,12 @@ def art_square(norm, eps, p_init, n_q):
 
 def art_simba(ctx):
     from art.attacks.evasion import SimBA
-    return SimBA(ctx.art(), attack="dct", max_iter=500, order="random", epsilon=0.2, freq_dim=4, stride=1,
+    # ART's SimBA refuses an estimator whose outputs are not probabilities: give it softmax(logits)
+    from art.estimators.classification import PyTorchClassifier
+    probs = torch.nn.Sequential(ctx.net, torch.nn.Softmax(dim=1))
+    clf = PyTorchClassifier(model=probs, loss=torch.nn.CrossEntropyLoss(), input_shape=tuple(ctx.x_np.shape[1:]),
+                            nb_classes=10, clip_values=(0.0, 1.0), device_type="cpu")
+    return SimBA(clf, attack="dct", max_iter=500, order="random", epsilon=0.2, freq_dim=4, stride=1,
                  targeted=False, batch_size=1, verbose=False).generate(ctx.x_np, y=ctx.onehot(ctx.y_np))
 
 
@@ -461,8 +466,8 @@ ROWS = [
          samples={"cnn": 30, "cnn2": 30}, settings="elastic net β = 0.01, EN decision rule, ISTA/FISTA lr 0.01, 6 binary-search steps from c = 0.01, 100 iterations, confidence 0",
          robust4j=("ead", {"beta": EAD["beta"], "decision-rule": "en", "confidence": 0, "learning-rate": EAD["lr"],
                            "binary-search-steps": EAD["bss"], "max-iter": EAD["steps"], "initial-const": EAD["c0"]}),
-         refs={"Foolbox": fb_ead, "torchattacks": ta_ead, "ART": art_ead}, timeouts={"ART": 240},
-         mapping={"ART": "ElasticNet(beta=0.01, decision_rule='EN', learning_rate=0.01, binary_search_steps=6, max_iter=100, initial_const=0.01)",
+         refs={"Foolbox": fb_ead, "torchattacks": ta_ead},
+         mapping={"ART": "(ElasticNet(beta=0.01, decision_rule='EN', learning_rate=0.01, binary_search_steps=6, max_iter=100, initial_const=0.01) did not finish 30 samples within 240 s on cnn (recorded as a timeout there) and is left out of the run; art_ead in rows.py is kept for a faster machine)",
                   "Foolbox": "EADAttack(regularization=0.01, decision_rule='EN', initial_stepsize=0.01, binary_search_steps=6, steps=100, initial_const=0.01)",
                   "torchattacks": "EADEN(beta=0.01, lr=0.01, binary_search_steps=6, max_iterations=100, initial_const=0.01)",
                   "robust4j": "ead beta=0.01 decision-rule=en learning-rate=0.01 binary-search-steps=6 max-iter=100 initial-const=0.01"}),
@@ -506,7 +511,7 @@ ROWS = [
          settings="DCT basis, step 0.2, low-frequency block order from a 4×4 block, stride 1; at most ~1,000 queries per sample; no norm budget",
          robust4j=("simba", {"basis": "dct", "epsilon": 0.2, "max-queries": 1000, "freq-dims": 4, "stride": 1}),
          refs={"ART": art_simba},
-         mapping={"ART": "SimBA(attack='dct', epsilon=0.2, max_iter=500 (1-2 queries per iteration ⇒ ≤ ~1,000 queries), order='random', freq_dim=4, stride=1)",
+         mapping={"ART": "SimBA on softmax(logits) (it refuses logits), attack='dct', epsilon=0.2, max_iter=500 (1-2 queries per iteration ⇒ ≤ ~1,000 queries), order='random', freq_dim=4, stride=1)",
                   "robust4j": "simba basis=dct epsilon=0.2 max-queries=1000 freq-dims=4 stride=1"}),
     dict(id="zoo", title="ZOO-ADAM, 20 it. × 128 coords", kind="bounded", norm=None, eps=None, samples={"cnn": 20, "cnn2": 20},
          settings="ZOO-ADAM, symmetric differences h = 1e-4, 128 coordinates per iteration, 20 iterations (5,120 queries), lr 0.01, c = 10, 1 binary-search step, no resize/importance sampling",
