@@ -6,6 +6,7 @@ import glob
 import json
 import math
 import os
+import re
 
 from conformance import DOC, FIXTURES, NORM_REL_TOL, RESULTS, fmt, verdict
 
@@ -252,6 +253,15 @@ def write(rows):
             vd = r["verdict"]
             a("")
             a("Verdict: **%s** — %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), vd.get("reason", "")))
+            cmd = r["implementations"].get("robust4j", {}).get("command")
+            if cmd:
+                a("")
+                a("<details><summary>robust4j command</summary>")
+                a("")
+                a("`%s` (`$TMP/x.npy`, `$TMP/y.npy`: the first %d images and labels of the fixture)"
+                  % (re.sub(r"/tmp/conf-[^/]+/", "$TMP/", cmd.replace("`", "")), r["samples"]))
+                a("")
+                a("</details>")
             a("")
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
     tmp = DOC + ".tmp"
