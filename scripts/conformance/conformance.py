@@ -516,7 +516,10 @@ def environment():
         java = subprocess.run([os.environ.get("JAVA", "java"), "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     except Exception:
         pass
-    rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    # the last commit that changed robust4j's main sources or build (what the jar was built from,
+    # if it was built from this checkout)
+    rev = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "pom.xml", "robust4j-core/src/main",
+                          "robust4j-core/pom.xml", "robust4j-cli"], capture_output=True, text=True).stdout.strip()
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": lscpu.get("Model name", platform.processor()),

@@ -65,10 +65,17 @@ def write(rows):
     a("| --- | --- |")
     a("| last run | %s (each row's own time is in its JSON record) |" % env.get("date", "?"))
     a("| machine | %s, %s cores (shared) |" % (env.get("cpu", "?"), env.get("cores", "?")))
+    tot = {}
+    for (rid, f), r in res.items():
+        for rec in r["implementations"].values():
+            tot[f] = tot.get(f, 0.0) + (rec.get("wall_seconds") or rec.get("seconds") or 0.0)
+    a("| run time | sum of the recorded attack times (robust4j: whole process, JVM start-up included): %s; "
+      "the machine was shared with other jobs (load average 8–16) |" % ", ".join(
+          "`%s` %.0f min" % (f, tot[f] / 60) for f in FIXTURES if f in tot))
     a("| threads | 1 everywhere: `torch.set_num_threads(1)`, `OMP_NUM_THREADS=1`; robust4j with `-Dai.djl.pytorch.num_threads=1` |")
     a("| Python side | Python %s, PyTorch %s (Debian `python3-torch`), NumPy %s, SciPy %s |" % (
         v.get("python", "?"), v.get("torch", "?"), v.get("numpy", "?"), v.get("scipy", "?")))
-    a("| robust4j | commit `%s`, `%s`, %s, DJL 0.36.0 + libtorch 2.7.1 CPU |" % (
+    a("| robust4j | sources at commit `%s` (last change to robust4j's main sources or build), `%s`, %s, DJL 0.36.0 + libtorch 2.7.1 CPU |" % (
         env.get("robust4j_commit", "?"), env.get("robust4j_jar", "?"), env.get("java", "?")))
     a("")
     a("Reference libraries, each imported from a source checkout (nothing from them is copied into "
