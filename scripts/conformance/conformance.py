@@ -443,7 +443,9 @@ def verdict(row, impls):
 # ---------------------------------------------------------------------------------------------
 # running rows
 
-def run_row(row, fixture_name, log):
+def run_row(row, fixture_name, log, only=None, previous=None):
+    """Runs a row's implementations; with `only`, runs just those and keeps the others' records
+    from `previous` (the row's earlier JSON), marked with the time they were recorded."""
     fx = FIXTURES_LOADED[fixture_name]
     n = min(row["samples"].get(fixture_name, row["samples"].get("default", 100)), fx.x.shape[0])
     seed = row.get("seed", 0)
@@ -454,6 +456,11 @@ def run_row(row, fixture_name, log):
     impls = {}
     order = ["robust4j"] + list(row["refs"].keys())
     for impl in order:
+        if only is not None and impl not in only and previous and impl in previous.get("implementations", {}):
+            rec = dict(previous["implementations"][impl])
+            rec.setdefault("recorded", previous.get("recorded"))
+            impls[impl] = rec
+            continue
         log("  %-8s %-22s %-26s" % (fixture_name, row["id"], impl))
         rec = {}
         try:
@@ -540,6 +547,8 @@ def main():
     ap.add_argument("--attacks", help="comma-separated row ids to (re)run (default: all); see --list")
     ap.add_argument("--fixture", help="comma-separated fixtures (default: %s)" % ",".join(FIXTURES))
     ap.add_argument("--doc-only", action="store_true", help="only regenerate docs/conformance.md from results/")
+    ap.add_argument("--only", help="comma-separated implementations to rerun (e.g. robust4j); the others' recorded"
+                    " results of the row are kept")
     ap.add_argument("--list", action="store_true", help="list the rows and exit")
     args = ap.parse_args()
     all_rows = rowdefs.ROWS
@@ -571,7 +580,11 @@ def main():
             for f in fixtures:
                 if f not in r["samples"] and "default" not in r["samples"]:
                     continue
-                out = run_row(r, f, log)
+                previous = None
+                path = os.path.join(RESULTS, f, r["id"] + ".json")
+                if args.only and os.path.exists(path):
+                    previous = json.load(open(path))
+                out = run_row(r, f, log, [i.strip() for i in args.only.split(",")] if args.only else None, previous)
                 out["robust4j_commit"] = env["robust4j_commit"]
                 d = os.path.join(RESULTS, f)
                 os.makedirs(d, exist_ok=True)
