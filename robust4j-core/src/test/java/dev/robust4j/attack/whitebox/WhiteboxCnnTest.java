@@ -149,10 +149,10 @@ class WhiteboxCnnTest {
             for (float l0 : r.l0()) {
                 assertThat(l0).isLessThanOrEqualTo(78f);
             }
-            // Measured 12 of 37 (0.32); a brute-force D x D JSMA written in PyTorch on the same model,
-            // samples and targets gets the same 12 of 37: pixel-increasing JSMA at gamma 0.1 is weak on
-            // Fashion-MNIST, whose objects already fill much of the image.
-            assertThat(s.successRate()).isGreaterThanOrEqualTo(0.27);
+            // Regression pin: 21 of 37 (0.568) with the saliency over probabilities (ART 1.20.1 reaches
+            // 0.514 of the correct first 50 images, docs/conformance.md row JSMA); three samples of
+            // slack.
+            assertThat(s.successRate()).isGreaterThanOrEqualTo(18 / 37.0);
         }
     }
 
