@@ -29,7 +29,31 @@ public final class Robust4jCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        configureLogging(args);
         System.exit(newCommandLine().execute(args));
+    }
+
+    /** The option that turns robust4j's log on (it is read before the first logger exists). */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Log what robust4j does to stderr (model loading, HTTP retries, skipped attacks); DJL's"
+                    + " warnings too.")
+    boolean verbose;
+
+    /**
+     * Sets slf4j-simple's levels from the arguments, before any logger is made: silent by default
+     * (the command line prints its own one-line results and errors), robust4j at INFO and every
+     * other library at WARN with {@code --verbose}. A level the user set as a system property wins.
+     *
+     * @param args the command-line arguments
+     */
+    static void configureLogging(String[] args) {
+        // without --verbose, simplelogger.properties (defaultLogLevel=off) applies
+        if (java.util.Arrays.asList(args).contains("--verbose")) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                    System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+            System.setProperty("org.slf4j.simpleLogger.log.dev.robust4j",
+                    System.getProperty("org.slf4j.simpleLogger.log.dev.robust4j", "info"));
+        }
     }
 
     /**

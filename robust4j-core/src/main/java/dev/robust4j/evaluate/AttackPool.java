@@ -37,6 +37,8 @@ import java.util.Set;
  */
 public final class AttackPool {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AttackPool.class);
+
     /** Samples per attack call unless told otherwise. */
     public static final int DEFAULT_BATCH_SIZE = 128;
 
@@ -226,6 +228,7 @@ public final class AttackPool {
             for (Entry e : entries) {
                 String why = skipReason(e.attack(), model);
                 if (why != null) {
+                    LOG.info("skipping {} on {}: {}", e.label(), model.description(), why);
                     AttackOutcome skipped = skipped(e, n, why);
                     outcomes.add(skipped);
                     progress.attackFinished(skipped);

@@ -59,6 +59,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class HttpClassifier implements Classifier {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpClassifier.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BODY_EXCERPT = 200;
 
@@ -180,7 +182,10 @@ public final class HttpClassifier implements Classifier {
         IOException lastCause = null;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             if (attempt > 0) {
-                sleep(retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 20)));
+                Duration wait = retryBackoff.multipliedBy(1L << Math.min(attempt - 1, 20));
+                LOG.info("POST {} ({} inputs) failed ({}); retry {} of {} in {} ms", url, rows, last, attempt, maxRetries,
+                        wait.toMillis());
+                sleep(wait);
             }
             HttpResponse<byte[]> response;
             try {

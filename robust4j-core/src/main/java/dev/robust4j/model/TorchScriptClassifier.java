@@ -32,6 +32,8 @@ import java.util.Objects;
  */
 public final class TorchScriptClassifier implements DifferentiableClassifier, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TorchScriptClassifier.class);
+
     private final Model model;
     private final PtSymbolBlock block;
     private final Path file;
@@ -63,6 +65,8 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
             m.close();
             throw e;
         }
+        LOG.info("loaded TorchScript model {} (input {}, {} classes) on {} with {} {}", file, inputShape, numClasses,
+                Device.cpu(), m.getNDManager().getEngine().getEngineName(), m.getNDManager().getEngine().getVersion());
         if (!classNames.isEmpty() && classNames.size() != numClasses) {
             m.close();
             throw new IllegalArgumentException(
