@@ -178,18 +178,21 @@ public final class AttackRegistry {
     /**
      * Expectation over Transformation: {@code eot-pgd}, or any gradient attack given
      * {@code eot-samples=N}. The transformation parameters ({@link TransformSpec#NAMES}) and
-     * {@code eot-samples} (default 8 for {@code eot-pgd}) are taken here; every other parameter goes
-     * to the inner attack, whose {@code seed} also seeds the draws. {@code eot-pgd} is PGD with
+     * {@code eot-samples} (default 8) and {@code eot-seed} (default: the inner attack's {@code seed})
+     * are taken here; every other parameter goes to the inner attack. {@code eot-pgd} is PGD with
      * early stop off unless {@code early-stop} is given.
      */
     private static EvasionAttack eot(String key, Map<String, String> params, ModelLoader loader) {
         Map<String, String> transform = new LinkedHashMap<>();
         Map<String, String> rest = new LinkedHashMap<>();
         String samples = null;
+        String eotSeed = null;
         for (Map.Entry<String, String> e : params.entrySet()) {
             String k = e.getKey().trim().toLowerCase(Locale.ROOT);
             if (k.equals(EOT_SAMPLES)) {
                 samples = e.getValue().trim();
+            } else if (k.equals("eot-seed")) {
+                eotSeed = e.getValue().trim();
             } else if (TransformSpec.NAMES.contains(k)) {
                 transform.put(k, e.getValue());
             } else {
@@ -213,13 +216,16 @@ public final class AttackRegistry {
                         "parameter eot-samples of attack " + key + " must be an integer, got '" + samples + "'");
             }
         }
+        // the draws' seed: eot-seed, else the inner attack's seed, else 0
+        String seedText = eotSeed != null ? eotSeed : rest.get("seed");
+        String seedName = eotSeed != null ? "eot-seed" : "seed";
         long seed = 0;
-        if (rest.containsKey("seed")) {
+        if (seedText != null) {
             try {
-                seed = Long.parseLong(rest.get("seed").trim());
+                seed = Long.parseLong(seedText.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                        "parameter seed of attack " + key + " must be an integer, got '" + rest.get("seed") + "'");
+                        "parameter " + seedName + " of attack " + key + " must be an integer, got '" + seedText + "'");
             }
         }
         TransformSpec spec;

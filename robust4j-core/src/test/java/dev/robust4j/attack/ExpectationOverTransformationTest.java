@@ -116,5 +116,11 @@ class ExpectationOverTransformationTest {
         assertThatThrownBy(() -> AttackRegistry.create("eot-pgd", Map.of("rotatoin", "4")))
                 .hasMessageContaining("rotatoin");
         assertThat(AttackRegistry.names()).contains("eot-pgd");
+        // every parameter the record reports can be set back through the registry
+        EvasionAttack seeded = AttackRegistry.create("eot-pgd", Map.of("seed", "3", "eot-seed", "7"));
+        assertThat(seeded.params()).containsEntry("seed", 3L).containsEntry("eot-seed", 7L);
+        assertThat(AttackRegistry.create("eot-pgd", Map.of("seed", "3")).params()).containsEntry("eot-seed", 3L);
+        assertThatThrownBy(() -> AttackRegistry.create("eot-pgd", Map.of("eot-seed", "x")))
+                .hasMessage("parameter eot-seed of attack eot-pgd must be an integer, got 'x'");
     }
 }
