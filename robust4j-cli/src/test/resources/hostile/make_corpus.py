@@ -162,5 +162,7 @@ write("config/aliases.yaml", ("a: &a [" + ",".join(["x"] * 10) + "]\n"
                               + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
                                         for i in range(8))).encode())
 write("config/binary.yaml", bytes(range(256)))
+write("config/bad-device.yaml", b"data: sample\nattacks: [fgsm]\ntarget_success_rate: 0.2\ndevice: tpu\n")
+write("config/absent-gpu.yaml", b"data: sample\nattacks: [fgsm]\ntarget_success_rate: 0.2\ndevice: gpu:9999\n")
 write("config/deep.yaml", b"data: " + b"[" * 100000 + b"]" * 100000 + b"\n")
 print("wrote the hostile corpus to", HERE)
