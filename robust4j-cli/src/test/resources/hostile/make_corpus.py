@@ -131,6 +131,7 @@ write("csv/negative-label.csv", b"label,a,b\n0,0.1,0.2\n-1,0.3,0.4\n")
 write("csv/empty.csv", b"")
 write("csv/header-only.csv", b"label,a,b\n")
 write("csv/binary.csv", bytes(range(256)) * 4)
+write("csv/open-quote.csv", b"label,a,b\n0,0.1,0.2\n1,\"0.3,0.4\n")
 
 # --- image folders ---
 for name, (w, h) in {"big-12000": (12000, 12000), "huge-65535": (65535, 65535), "mid-4000": (4000, 4000)}.items():

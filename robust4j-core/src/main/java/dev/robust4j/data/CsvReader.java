@@ -171,8 +171,9 @@ public final class CsvReader {
                             + ": column " + (cells.size() + 1) + ": a cell longer than " + MAX_CELL_CHARS
                             + " characters; expected a number or a column name", e);
                 } catch (JsonProcessingException e) {
-                    throw new DataFormatException(name + ":" + p.currentLocation().getLineNr() + ": column "
-                            + (cells.size() + 1) + ": " + firstLine(e.getOriginalMessage()), e);
+                    // the line the row starts on, as for every other fault of a row
+                    throw new DataFormatException(name + ":" + (lineNo > 0 ? lineNo : p.currentLocation().getLineNr())
+                            + ": column " + (cells.size() + 1) + ": " + firstLine(e.getOriginalMessage()), e);
                 }
                 if (cells.size() == 1 && cells.get(0).isBlank()) {
                     continue; // a blank line

@@ -190,8 +190,10 @@ class CsvReaderTest {
         Path f = write(dir.resolve("open.csv"), "label,a\n1,2\n0,\"3\n");
         assertThatThrownBy(() -> CsvReader.defaults().read(f))
                 .isInstanceOf(DataFormatException.class)
-                .hasMessageStartingWith(f + ":")
-                .hasMessageContaining("column 2");
+                .hasMessage(f + ":3: column 2: Missing closing quote for value");
+        Path after = write(dir.resolve("after.csv"), "label,a\n1,\"2\"x\n");
+        assertThatThrownBy(() -> CsvReader.defaults().read(after))
+                .hasMessageStartingWith(after + ":2: column 2: Unexpected character ('x'");
     }
 
     @Test
