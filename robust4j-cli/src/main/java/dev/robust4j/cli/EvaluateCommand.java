@@ -1,5 +1,6 @@
 package dev.robust4j.cli;
 
+import ai.djl.Device;
 import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
@@ -123,6 +124,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Samples per attack call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]",
+            description = ModelOptions.DEVICE_HELP + " Overrides the configuration's device:.")
+    String device;
+
     @Option(names = "--report", paramLabel = "DIR", description = "Write index.html and report.json into DIR.")
     Path report;
 
@@ -161,9 +166,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Bounds b = s.bounds == null ? null : new Bounds(s.bounds[0], s.bounds[1]);
         Classifier loaded = null;
         Classifier model = null;
-        try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null)) {
+        Device dev = s.device;
+        try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null, dev)) {
             if (s.model != null) {
-                loaded = ModelOptions.open(s.model, shape, b, s.numClasses);
+                loaded = ModelOptions.open(s.model, shape, b, s.numClasses, dev);
                 model = loaded;
                 if (s.normalization != null) {
                     try {
@@ -203,7 +209,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     .optBatchSize(s.batchSize)
                     .optExamples(s.examples)
                     .optStopWhenMet(s.stopWhenMet)
-                    .optModelLoader(path -> ModelOptions.open(path.toString(), shape, b, null))
+                    .optModelLoader(path -> ModelOptions.open(path.toString(), shape, b, null, dev))
                     .optListener(console)
                     .optConfig("command", "robust4j evaluate");
             if (config != null) {
@@ -241,7 +247,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("retraining needs an architecture: give --arch (training: arch:), or a"
                     + " model directory written by 'robust4j train' as the model");
         }
-        TrainingConfig.Builder c = TrainingConfig.builder().optEpochs(t.epochs).optBatchSize(t.batchSize).optSeed(t.seed);
+        TrainingConfig.Builder c = TrainingConfig.builder().optEpochs(t.epochs).optBatchSize(t.batchSize).optSeed(t.seed)
+                .optDevice(s.device);
         if (t.learningRate != null) {
             c.optLearningRate(t.learningRate);
         }
@@ -279,6 +286,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (json != null) {
             s.json = json;
         }
+        if (device != null) {
+            s.device = ModelOptions.parseDevice(device);
+        }
         return s;
     }
 
@@ -293,6 +303,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target-sr is required, e.g. --target-sr 0.2");
         }
         EvaluationSpec s = new EvaluationSpec();
+        s.device = ModelOptions.parseDevice(device);
         s.model = model;
         s.inputShape = inputShape == null ? null : ModelOptions.parseShape(inputShape);
         if (mean != null || std != null) {

@@ -31,7 +31,7 @@ final class EvaluationConfig {
     static final Set<String> TOP = Set.of("model", "input_shape", "bounds", "normalization", "num_classes", "data",
             "labels", "limit",
             "threat_model", "target_success_rate", "attacks", "defences", "training", "calibration", "curves",
-            "batch_size", "examples", "stop_when_met", "report", "json");
+            "batch_size", "examples", "stop_when_met", "report", "json", "device");
     static final Set<String> TRAINING = Set.of("data", "labels", "limit", "arch", "activation", "epochs", "batch_size",
             "learning_rate", "seed");
     static final Set<String> CALIBRATION = Set.of("data", "labels", "limit");
@@ -92,6 +92,9 @@ final class EvaluationConfig {
         s.bounds = bounds(root.get("bounds"));
         s.normalization = normalization(root.get("normalization"));
         s.numClasses = integer(root, "num_classes", "", 2);
+        if (root.has("device")) {
+            s.device = device(root.get("device"));
+        }
         s.data = location(root, "data", true);
         s.labels = path(root, "labels", "");
         s.limit = integer(root, "limit", "", 1);
@@ -265,6 +268,16 @@ final class EvaluationConfig {
         if (node == null || !node.isObject()) {
             throw error(key, "a mapping of settings", node);
         }
+    }
+
+    private ai.djl.Device device(JsonNode node) {
+        ai.djl.Device d;
+        try {
+            d = dev.robust4j.model.Devices.parse(node == null || !node.isTextual() ? null : node.asText());
+        } catch (IllegalArgumentException e) {
+            throw error("device", "cpu, gpu or gpu:N with N >= 0", node);
+        }
+        return dev.robust4j.model.Devices.require(d, "PyTorch", file + ": device");
     }
 
     private String text(JsonNode node, String key) {

@@ -17,6 +17,8 @@ final class EvaluationSpec {
     /** Normalisation the model expects, or null. */
     dev.robust4j.model.Normalization normalization;
     Integer numClasses;
+    /** Where local models run and train; the CPU unless {@code device:} or {@code --device} says otherwise. */
+    ai.djl.Device device = ai.djl.Device.cpu();
     String data;
     Path labels;
     Integer limit;
