@@ -139,7 +139,13 @@ final class ServeCommand implements Callable<Integer> {
                 b.addGuard(g);
             }
             ModelServer server = b.start();
-            Thread hook = new Thread(server::close, "robust4j-serve-shutdown");
+            // The hook stops the server and says so itself: once it returns, the JVM halts.
+            java.io.PrintWriter out = out();
+            Thread hook = new Thread(() -> {
+                server.close();
+                out.println("stopped");
+                out.flush();
+            }, "robust4j-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out().printf(Locale.ROOT, "serving %s on http://%s:%d/v1/predict (%s); GET /health, GET /metrics;"
                             + " stop with SIGTERM or Ctrl-C%n", model.description(), host.contains(":") ? "[" + host + "]"
@@ -147,8 +153,6 @@ final class ServeCommand implements Callable<Integer> {
                             + (specs.size() == 1 ? "" : "s"));
             out().flush();
             server.awaitStopped();
-            out().println("stopped");
-            out().flush();
         }
         return 0;
     }
