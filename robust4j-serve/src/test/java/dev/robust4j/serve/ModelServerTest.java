@@ -382,6 +382,29 @@ class ModelServerTest {
     }
 
     @Test
+    void proxiesAnHttpModelAndAnswers502WhenItFails() throws Exception {
+        ModelServer upstream = ModelServer.builder().setModel(linear()).optPort(0).start();
+        try {
+            HttpClassifier remote = HttpClassifier.builder()
+                    .setUrl("http://127.0.0.1:" + upstream.port() + "/v1/predict")
+                    .setInputShape(new long[] {1, 28, 28}).setNumClasses(K).optMaxRetries(0).build();
+            start(ModelServer.builder().setModel(remote));
+            HttpResponse<String> r = post(body(images[7], images[8]));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertScores(JSON.readTree(r.body()), 0, 7);
+            assertScores(JSON.readTree(r.body()), 1, 8);
+            // the proxy checks requests itself: a bad one never reaches the model behind it
+            assertThat(post("{\"inputs\": [[0.5]]}").statusCode()).isEqualTo(400);
+        } finally {
+            upstream.close();
+        }
+        HttpResponse<String> down = post(body(images[9]));
+        assertThat(down.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(down.body()).get("error").asText()).startsWith("the model behind this server failed: ");
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void builderRefusesBadSettings() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelServer.builder().setModel(linear()).optMaxBatch(0)
                 .start()).hasMessage("max batch must be in [1, 65536], got 0");
