@@ -142,6 +142,12 @@ final class Predictor implements AutoCloseable {
                 throw new IllegalStateException(model.description() + " answered " + s.length + " scores for " + n
                         + " rows of " + k + " classes");
             }
+            for (int i = 0; i < s.length; i++) {
+                if (!Float.isFinite(s[i])) {
+                    throw new IllegalStateException(model.description() + " answered a non-finite score (" + s[i]
+                            + ") in row " + (i / k) + " of a batch of " + n);
+                }
+            }
             boolean[] flagged = new boolean[n];
             float[][] guardScores = new float[n][guards.size()];
             List<Map<String, List<Object>>> fields = new ArrayList<>();

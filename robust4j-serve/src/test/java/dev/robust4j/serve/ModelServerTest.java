@@ -405,6 +405,29 @@ class ModelServerTest {
     }
 
     @Test
+    void aModelThatAnswersNaNGets500AndTheServerStaysUp() throws Exception {
+        Classifier broken = linear(rows -> {
+            float[][] o = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                o[i] = score(rows[i]);
+                if (rows[i][0] == 1f) {
+                    o[i][2] = Float.NaN;
+                }
+            }
+            return o;
+        });
+        start(ModelServer.builder().setModel(broken));
+        float[] poison = images[0].clone();
+        poison[0] = 1f;
+        HttpResponse<String> r = post(body(poison));
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).contains("answered a non-finite score (NaN) in row 0");
+        HttpResponse<String> ok = post(body(images[1]));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertScores(JSON.readTree(ok.body()), 0, 1);
+    }
+
+    @Test
     void builderRefusesBadSettings() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelServer.builder().setModel(linear()).optMaxBatch(0)
                 .start()).hasMessage("max batch must be in [1, 65536], got 0");
