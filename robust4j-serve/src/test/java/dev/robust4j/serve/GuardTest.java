@@ -80,6 +80,48 @@ class GuardTest {
     }
 
     @Test
+    void sixteenConcurrentClientsOfTheTorchScriptModelAreServedTheirOwnScores() throws Exception {
+        float[] x = Npy.read(FIXTURES.resolve("x.npy")).toFloats();
+        float[] logits = Npy.read(FIXTURES.resolve("logits.npy")).toFloats();
+        int d = 784;
+        Classifier model = Robust4j.loadModel(FIXTURES.resolve("cnn_traced.pt"), new long[] {1, 28, 28}, Bounds.UNIT);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try (ModelServer server = ModelServer.builder().setModel(model).optPort(0).optMaxBatch(16).start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            URI url = URI.create("http://127.0.0.1:" + server.port() + "/v1/predict");
+            List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+            for (int c = 0; c < 16; c++) {
+                int id = c;
+                done.add(pool.submit(() -> {
+                    for (int k = 0; k < 5; k++) {
+                        int row = (id * 5 + k) % 100;
+                        float[] one = new float[d];
+                        System.arraycopy(x, row * d, one, 0, d);
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(url)
+                                .POST(HttpRequest.BodyPublishers.ofString(ModelServerTest.body(one))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                        JsonNode scores = new ObjectMapper().readTree(r.body()).get("scores").get(0);
+                        for (int j = 0; j < 10; j++) {
+                            // PyTorch's own eval-mode logits of the fixture (logits.npy), whatever batch a row landed in
+                            assertThat((double) scores.get(j).floatValue()).isCloseTo(logits[row * 10 + j], within(1e-3));
+                        }
+                    }
+                    return 5;
+                }));
+            }
+            int total = 0;
+            for (java.util.concurrent.Future<Integer> f : done) {
+                total += f.get();
+            }
+            assertThat(total).isEqualTo(80);
+        } finally {
+            pool.shutdownNow();
+            ((AutoCloseable) model).close();
+        }
+    }
+
+    @Test
     void specsAreCheckedBeforeAnyModelIsLoaded() {
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("binary")))
                 .hasMessage("unknown guard 'binary'; known: feature-squeezing-detector");
