@@ -4,13 +4,13 @@ import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
 import dev.robust4j.defence.DefenceSpec;
+import dev.robust4j.defence.detect.FeatureSqueezingDetector;
 import dev.robust4j.metric.Stats;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.serve.DetectorGuard;
 import dev.robust4j.serve.Guard;
 import dev.robust4j.serve.GuardSpecs;
 import dev.robust4j.serve.ModelServer;
-import dev.robust4j.defence.detect.FeatureSqueezingDetector;
 
 import java.util.ArrayList;
 import java.util.List;
