@@ -52,8 +52,8 @@ def main():
         sd = math.sqrt(sum((v - mean) ** 2 for v in vals) / (len(vals) - 1)) if len(vals) > 1 else None
         out["implementations"][name] = {"runs": runs, "mean": mean, "sd": sd}
         print(name, "mean", mean, "sd", sd, flush=True)
-    path = sys.argv[4] if len(sys.argv) > 4 else os.path.join(os.path.dirname(HERE), "results", fixture,
-                                                               "%s-seeds.json" % row_id)
+    path = sys.argv[4] if len(sys.argv) > 4 else os.path.join(os.path.dirname(HERE), "results", "investigations",
+                                                               "%s-seeds-%s.json" % (row_id, fixture))
     with open(path, "w") as f:
         json.dump(out, f, indent=1)
 

@@ -71,7 +71,7 @@ def main():
     for variant in ("shipped", "iterate-from-clean-input"):
         out[variant] = run(variant, fx, 20)
         print(variant, json.dumps(out[variant]), flush=True)
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(HERE), "results", "cnn", "zoo-art-iterate.json")
+    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(HERE), "results", "investigations", "zoo-art-iterate-cnn.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=1)
 
