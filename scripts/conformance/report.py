@@ -36,6 +36,8 @@ def load():
         env = json.load(open(p))
     res = {}
     for f in sorted(glob.glob(os.path.join(RESULTS, "*", "*.json"))):
+        if os.path.basename(os.path.dirname(f)) == "investigations":
+            continue  # outputs of scripts/conformance/investigations/, cited by notes.md
         r = json.load(open(f))
         res[(r["row"], r["fixture"])] = r
     return env, res
