@@ -168,7 +168,8 @@ def write(rows):
     below = [(row, f) for row in rows for f in fx if (row["id"], f) in res and res[(row["id"], f)]["verdict"]["verdict"] == "<"]
     if below:
         a("**robust4j is below the best reference** in: " + "; ".join(
-            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below) + ".")
+            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below)
+          + ". Why, row by row: the notes below (\"Rows where robust4j is below the best reference, and why\").")
         a("")
     # automatic findings, from the records
     a("## Findings (computed from the records)")
