@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * The robustness test under a physical threat model, on the TorchScript CNN fixture (its first 16
  * images): the figures under T obey their definitions' identities, agree with
  * {@link Survival#measure} on the same draws, reduce to the untransformed figures at strength 0,
- * and are measured again after a defence.
+ * and are measured again after a defence (a preprocessor, and a detector that judges the
+ * transformed inputs).
  */
 class PhysicalThreatTest {
 
@@ -68,12 +69,14 @@ class PhysicalThreatTest {
                 .setTargetSuccessRate(target)
                 .optModel(model)
                 .optPhysical(threat)
-                .optDefences(List.of(DefenceCandidate.parse("median-smoothing:window=3")))
+                .optDefences(List.of(DefenceCandidate.parse("median-smoothing:window=3"),
+                        DefenceCandidate.parse("squeezing-detector:bit-depth=1,window=2,fpr=0.1")))
+                .optCalibration(data)
                 .optStopWhenMet(false)
                 .build()
                 .run();
 
-        assertThat(report.rounds()).hasSize(2);
+        assertThat(report.rounds()).hasSize(3);
         for (Round r : report.rounds()) {
             PhysicalResult p = r.physical();
             assertThat(p).as("round %d is measured under T", r.index()).isNotNull();
@@ -82,7 +85,7 @@ class PhysicalThreatTest {
                     .containsExactly("fgsm linf eps=0.1", "eot-pgd linf eps=0.1");
             assertThat(r.judgedSuccessRate()).isEqualTo(p.successRate());
             assertThat(r.targetMet()).isEqualTo(p.successRate() <= target);
-            // strength 0 is the identity: the untransformed figures
+            // strength 0 is the identity: the untransformed figures, detector included
             assertThat(p.cleanAccuracyAtStrength()[0]).isCloseTo(r.cleanAccuracy(), within(1e-12));
             double worst = 0;
             for (PhysicalResult.Attack a : p.attacks()) {
