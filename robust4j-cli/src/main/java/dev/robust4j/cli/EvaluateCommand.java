@@ -6,6 +6,7 @@ import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
 import dev.robust4j.evaluate.AttackPool;
 import dev.robust4j.evaluate.DefenceCandidate;
+import dev.robust4j.evaluate.PhysicalThreat;
 import dev.robust4j.evaluate.Retraining;
 import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.RobustnessTest;
@@ -15,6 +16,7 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.model.NormalizedClassifier;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.report.ReportWriter;
+import dev.robust4j.transform.TransformSpec;
 import dev.robust4j.nn.ModelDirectory;
 import dev.robust4j.nn.NetworkSpec;
 import dev.robust4j.nn.TrainingConfig;
@@ -117,6 +119,28 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Clean data to calibrate a detector on (default: the last 1,000 training samples).")
     String calibration;
 
+    @Option(names = "--survival", paramLabel = "k=v,...",
+            description = "A physical threat model: measure every attack's adversarials, and the clean inputs, under"
+                    + " random transformations (rotation, translation, scale, brightness, contrast, noise, blur; the"
+                    + " names of --survival on attack), and judge the target on the success rate under them.")
+    String survival;
+
+    @Option(names = "--survival-draws", paramLabel = "N",
+            description = "Transformations drawn per sample for --survival (default: 50).")
+    Integer survivalDraws;
+
+    @Option(names = "--survival-seed", paramLabel = "S", description = "Seed of the --survival draws (default: 0).")
+    Long survivalSeed;
+
+    @Option(names = "--survival-strengths", paramLabel = "F[,F...]",
+            description = "Factors of the --survival transformation for the report's chart of survival against"
+                    + " strength (default: 0,0.25,0.5,0.75,1; '' for no chart).")
+    String survivalStrengths;
+
+    @Option(names = "--survival-strength-draws", paramLabel = "N",
+            description = "Draws per sample at each strength of the chart (default: 8).")
+    Integer survivalStrengthDraws;
+
     @Option(names = "--all", description = "Try every defence, even after one met the target.")
     boolean all;
 
@@ -206,6 +230,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     .optCalibration(calibrationData)
                     .optDefences(candidates)
                     .optCurves(s.curves)
+                    .optPhysical(s.physical)
                     .optBatchSize(s.batchSize)
                     .optExamples(s.examples)
                     .optStopWhenMet(s.stopWhenMet)
@@ -270,7 +295,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluationSpec fromConfig() {
         List<String> clash = new ArrayList<>();
         for (String name : List.of("--model", "--input-shape", "--bounds", "--mean", "--std", "--num-classes", "--data", "--labels",
-                "--limit", "--attacks", "--target-sr", "--defence", "--train-data", "--arch", "--calibration", "--all")) {
+                "--limit", "--attacks", "--target-sr", "--defence", "--train-data", "--arch", "--calibration", "--all",
+                "--survival", "--survival-draws", "--survival-seed", "--survival-strengths", "--survival-strength-draws")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
                 clash.add(name);
             }
@@ -336,12 +362,67 @@ final class EvaluateCommand implements Callable<Integer> {
         } else if (arch != null) {
             throw new IllegalArgumentException("--arch needs --train-data to train on");
         }
+        s.physical = physical();
         s.calibration = calibration;
         s.stopWhenMet = !all;
         s.batchSize = batchSize;
         s.report = report;
         s.json = json;
         return s;
+    }
+
+    /** The physical threat model of the --survival flags, or null without --survival. */
+    private PhysicalThreat physical() {
+        if (survival == null) {
+            for (String name : List.of("--survival-draws", "--survival-seed", "--survival-strengths",
+                    "--survival-strength-draws")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " needs --survival (the transformations, e.g."
+                            + " --survival rotation=15,translation=2)");
+                }
+            }
+            return null;
+        }
+        TransformSpec transform;
+        try {
+            transform = TransformSpec.parse(survival);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--survival: " + e.getMessage(), e);
+        }
+        if (transform.isIdentity()) {
+            throw new IllegalArgumentException("--survival must name at least one transformation, e.g."
+                    + " rotation=15,translation=2; got '" + survival + "'");
+        }
+        int draws = survivalDraws == null ? PhysicalThreat.DEFAULT_DRAWS : survivalDraws;
+        if (draws < 1) {
+            throw new IllegalArgumentException("--survival-draws must be >= 1, got " + draws);
+        }
+        int strengthDraws = survivalStrengthDraws == null ? PhysicalThreat.DEFAULT_STRENGTH_DRAWS : survivalStrengthDraws;
+        if (strengthDraws < 1) {
+            throw new IllegalArgumentException("--survival-strength-draws must be >= 1, got " + strengthDraws);
+        }
+        double[] strengths = PhysicalThreat.DEFAULT_STRENGTHS;
+        if (survivalStrengths != null) {
+            List<Double> values = new ArrayList<>();
+            for (String part : survivalStrengths.split(",", -1)) {
+                if (part.isBlank() && survivalStrengths.isBlank()) {
+                    continue;
+                }
+                try {
+                    values.add(Double.parseDouble(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--survival-strengths must be factors in [0, 1] separated by"
+                            + " commas, e.g. 0,0.5,1; got '" + survivalStrengths + "'");
+                }
+            }
+            strengths = values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        try {
+            return new PhysicalThreat(transform, draws, survivalSeed == null ? 0 : survivalSeed, strengths,
+                    strengthDraws);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage().replaceFirst("^survival ", "survival-"), e);
+        }
     }
 
     /**

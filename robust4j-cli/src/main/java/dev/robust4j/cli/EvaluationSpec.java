@@ -31,6 +31,8 @@ final class EvaluationSpec {
     Path calibrationLabels;
     Integer calibrationLimit;
     final List<CurveSpec> curves = new ArrayList<>();
+    /** The physical threat model (survival: in YAML, --survival flags), or null. */
+    dev.robust4j.evaluate.PhysicalThreat physical;
     int batchSize = 128;
     int examples = 8;
     boolean stopWhenMet = true;

@@ -2,6 +2,7 @@ package dev.robust4j.report;
 
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
+import dev.robust4j.evaluate.PhysicalResult;
 import dev.robust4j.evaluate.Round;
 
 import java.awt.BasicStroke;
@@ -147,6 +148,57 @@ final class ReportCharts {
                         .setMarker(MARKERS[r % MARKERS.length])
                         .setMarkerColor(LINES[r % LINES.length])
                         .setLineColor(LINES[r % LINES.length]);
+                drawn++;
+            }
+        }
+        return drawn == 0 ? null : png(chart);
+    }
+
+    /**
+     * Draws, for each attack of a round that ran under a physical threat model, the survival of
+     * its successful adversarials against the strength of the transformation (the factor of T):
+     * one line per attack. Undefined points (NaN) are left out.
+     *
+     * @param round the round
+     * @return the PNG, or {@code null} if the round has no physical figures or no defined point
+     */
+    static byte[] survivalVsStrength(Round round) {
+        PhysicalResult p = round.physical();
+        if (p == null || p.threat().strengths().length == 0) {
+            return null;
+        }
+        double[] factors = p.threat().strengths();
+        XYChart chart = new XYChartBuilder()
+                .width(CURVE_WIDTH)
+                .height(CURVE_HEIGHT)
+                .title("Round " + round.index() + ": survival against strength (1 = "
+                        + p.threat().transform().describe() + ")")
+                .xAxisTitle("transformation strength (factor of T)")
+                .yAxisTitle("survival of successful adversarials")
+                .build();
+        XYStyler s = chart.getStyler();
+        style(s);
+        s.setYAxisMax(1.0);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        s.setXAxisDecimalPattern("0.##");
+        int drawn = 0;
+        for (int i = 0; i < p.attacks().size(); i++) {
+            PhysicalResult.Attack a = p.attacks().get(i);
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            double[] v = a.survivalAtStrength();
+            for (int k = 0; k < Math.min(factors.length, v.length); k++) {
+                if (Double.isFinite(v[k])) {
+                    x.add(factors[k]);
+                    y.add(v[k]);
+                }
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(a.label(), x, y)
+                        .setMarker(MARKERS[i % MARKERS.length])
+                        .setMarkerColor(LINES[i % LINES.length])
+                        .setLineColor(LINES[i % LINES.length]);
                 drawn++;
             }
         }
