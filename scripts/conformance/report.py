@@ -305,7 +305,14 @@ def heldout_section(out, rows, res):
       "looked at while tuning: " + "; ".join("`%s` = %s" % (f, FIXTURES[f]["about"]) for f in hx) + ". "
       "Same settings, seed, scoring and verdict rule as above; unless a row says otherwise it takes the "
       "same number of images as on its base fixture (the first N of the held-out set). Only the rows "
-      "below were run on them.")
+      "below were run on them (the held-out fixtures are not in a default run; name them with `--fixture`)"
+      + ("; APGD-CE is there because AutoAttack's first component is APGD-CE with the same settings, and the "
+         "ensemble must never break fewer samples than it" if any(r["id"] == "apgd-ce" for r in done) else "") + ".")
+    a("")
+    a("```")
+    a("/usr/bin/python3 scripts/conformance/heldout/make_heldout.py   # rewrites the committed x.npy, y.npy (bit-identical)")
+    a("scripts/conformance/run --attacks %s --fixture %s" % (",".join(r["id"] for r in done), ",".join(hx)))
+    a("```")
     a("")
     a("| row | " + " | ".join(hx) + " |")
     a("| --- | " + " | ".join("---" for _ in hx) + " |")
@@ -340,6 +347,10 @@ def heldout_section(out, rows, res):
                     a("- %s on `%s`: **%s returned invalid adversarials**: %d outside [0, 1], %d outside the ε-ball "
                       "(counted as failures)." % (row["title"], f, name, s["out_of_bounds"], s["out_of_ball"]))
                 own = rec.get("own_success_rate")
+                if name == "robust4j" and row["kind"] == "bounded" and s and s["success_rate"] == 1.0 and all(
+                        (v.get("score") or {}).get("success_rate") == 1.0 for v in r["implementations"].values()):
+                    a("- %s on `%s`: every implementation breaks every correctly classified sample, so the row "
+                      "cannot tell them apart on success rate." % (row["title"], f))
                 if name == "robust4j" and s and own is not None and s["success_rate"] is not None and abs(own - s["success_rate"]) > 1e-9:
                     a("- %s on `%s`: robust4j's own success rate %.3f differs from PyTorch's re-check %.3f."
                       % (row["title"], f, own, s["success_rate"]))
