@@ -39,6 +39,8 @@ def load():
         if os.path.basename(os.path.dirname(f)) == "investigations":
             continue  # outputs of scripts/conformance/investigations/, cited by notes.md
         r = json.load(open(f))
+        if "row" not in r:  # a side record (an investigation), not a row's result
+            continue
         res[(r["row"], r["fixture"])] = r
     return env, res
 
@@ -151,7 +153,7 @@ def write(rows):
     # summary
     a("## Verdicts")
     a("")
-    fx = list(FIXTURES)
+    fx = [f for f in FIXTURES if not FIXTURES[f].get("heldout")]
     a("| row | " + " | ".join(fx) + " |")
     a("| --- | " + " | ".join("---" for _ in fx) + " |")
     for row in rows:
@@ -165,6 +167,9 @@ def write(rows):
             cells.append("**%s** %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), short_reason(vd)))
         a("| [%s](#%s) | " % (row["title"], row["id"]) + " | ".join(cells) + " |")
     a("")
+    if any(FIXTURES[f].get("heldout") for (_, f) in res):
+        a("The same models on held-out images (not tuned on): [Held-out data](#held-out-data), at the end of this page.")
+        a("")
     below = [(row, f) for row in rows for f in fx if (row["id"], f) in res and res[(row["id"], f)]["verdict"]["verdict"] == "<"]
     if below:
         a("**robust4j is below the best reference** in: " + "; ".join(
@@ -224,60 +229,148 @@ def write(rows):
             if k in mp:
                 a("- %s: `%s`" % (k, mp[k]) if not mp[k].startswith("(") else "- %s: %s" % (k, mp[k]))
         a("")
-        extra = []
-        if row.get("norm") == "l0" or row["id"] == "jsma":
-            extra = ["median_l0"]
-        if row.get("metric_norm") == "l1":
-            extra = ["median_l1"]
-        for f in fx:
-            r = res.get((row["id"], f))
-            if not r:
-                continue
-            a("`%s`, %d samples (%d classified correctly), recorded %s:" % (
-                f, r["samples"], first_correct(r), r.get("recorded", "")))
-            a("")
-            hdr = ["implementation", "SR", "median L2", "median L∞"] + [e.replace("median_", "median ").upper().replace("MEDIAN", "median") for e in extra] + ["queries/sample", "seconds", "notes"]
-            a("| " + " | ".join(hdr) + " |")
-            a("| " + " | ".join("---" for _ in hdr) + " |")
-            for name, rec in r["implementations"].items():
-                s = rec.get("score")
-                if not s:
-                    a("| %s | failed | | | %s| | | %s |" % (name, "| " * len(extra), md(rec.get("error", ""))[:300]))
-                    continue
-                notes = []
-                if s["out_of_bounds"] or s["out_of_ball"]:
-                    notes.append("invalid: %d outside [0,1]%s, %d outside the ball" % (
-                        s["out_of_bounds"], " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
-                        s["out_of_ball"]))
-                if s["misclassified_but_invalid"]:
-                    notes.append("%d misclassified but invalid (not counted)" % s["misclassified_but_invalid"])
-                if name == "robust4j" and rec.get("own_success_rate") is not None:
-                    notes.append("own SR over its own clean predictions %.3f" % rec["own_success_rate"])
-                if rec.get("queries_attack_mean") is not None:
-                    notes.append("attack's own count %.1f" % rec["queries_attack_mean"])
-                cells = [name, fmt(s["success_rate"]), fmt(s["median_l2"]), fmt(s["median_linf"], 4)]
-                cells += [fmt(s[e]) for e in extra]
-                cells += [q(rec.get("queries_mean")), "%.1f" % rec["seconds"] if rec.get("seconds") is not None else "–",
-                          "; ".join(notes)]
-                a("| " + " | ".join(cells) + " |")
-            vd = r["verdict"]
-            a("")
-            a("Verdict: **%s** — %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), vd.get("reason", "")))
-            cmd = r["implementations"].get("robust4j", {}).get("command")
-            if cmd:
-                a("")
-                a("<details><summary>robust4j command</summary>")
-                a("")
-                a("`%s` (`$TMP/x.npy`, `$TMP/y.npy`: the first %d images and labels of the fixture)"
-                  % (re.sub(r"/tmp/conf-[^/]+/", "$TMP/", cmd.replace("`", "")), r["samples"]))
-                a("")
-                a("</details>")
-            a("")
+        row_tables(a, row, fx, res)
+    heldout_section(a, rows, res)
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
     tmp = DOC + ".tmp"
     with open(tmp, "w") as fh:
         fh.write("\n".join(L) + "\n")
     os.replace(tmp, DOC)
+
+
+def row_tables(a, row, fixtures, res):
+    """The per-fixture tables of one row: each implementation's figures, the verdict, the command."""
+    extra = []
+    if row.get("norm") == "l0" or row["id"] == "jsma":
+        extra = ["median_l0"]
+    if row.get("metric_norm") == "l1":
+        extra = ["median_l1"]
+    for f in fixtures:
+        r = res.get((row["id"], f))
+        if not r:
+            continue
+        a("`%s`, %d samples (%d classified correctly), recorded %s:" % (
+            f, r["samples"], first_correct(r), r.get("recorded", "")))
+        a("")
+        hdr = ["implementation", "SR", "median L2", "median L∞"] + [e.replace("median_", "median ").upper().replace("MEDIAN", "median") for e in extra] + ["queries/sample", "seconds", "notes"]
+        a("| " + " | ".join(hdr) + " |")
+        a("| " + " | ".join("---" for _ in hdr) + " |")
+        for name, rec in r["implementations"].items():
+            s = rec.get("score")
+            if not s:
+                a("| %s | failed | | | %s| | | %s |" % (name, "| " * len(extra), md(rec.get("error", ""))[:300]))
+                continue
+            notes = []
+            if s["out_of_bounds"] or s["out_of_ball"]:
+                notes.append("invalid: %d outside [0,1]%s, %d outside the ball" % (
+                    s["out_of_bounds"], " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
+                    s["out_of_ball"]))
+            if s["misclassified_but_invalid"]:
+                notes.append("%d misclassified but invalid (not counted)" % s["misclassified_but_invalid"])
+            if name == "robust4j" and rec.get("own_success_rate") is not None:
+                notes.append("own SR over its own clean predictions %.3f" % rec["own_success_rate"])
+            if rec.get("queries_attack_mean") is not None:
+                notes.append("attack's own count %.1f" % rec["queries_attack_mean"])
+            cells = [name, fmt(s["success_rate"]), fmt(s["median_l2"]), fmt(s["median_linf"], 4)]
+            cells += [fmt(s[e]) for e in extra]
+            cells += [q(rec.get("queries_mean")), "%.1f" % rec["seconds"] if rec.get("seconds") is not None else "–",
+                      "; ".join(notes)]
+            a("| " + " | ".join(cells) + " |")
+        vd = r["verdict"]
+        a("")
+        a("Verdict: **%s** — %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), vd.get("reason", "")))
+        cmd = r["implementations"].get("robust4j", {}).get("command")
+        if cmd:
+            a("")
+            a("<details><summary>robust4j command</summary>")
+            a("")
+            a("`%s` (`$TMP/x.npy`, `$TMP/y.npy`: the first %d images and labels of the fixture)"
+              % (re.sub(r"/tmp/conf-[^/]+/", "$TMP/", cmd.replace("`", "")), r["samples"]))
+            a("")
+            a("</details>")
+        a("")
+
+
+def heldout_section(out, rows, res):
+    """Held-out data: the rows run on the held-out fixtures (same models, images no setting was
+    tuned on), with their own verdict table, findings and per-row tables."""
+    a = out
+    hx = [f for f in FIXTURES if FIXTURES[f].get("heldout")]
+    done = [row for row in rows if any((row["id"], f) in res for f in hx)]
+    if not done:
+        return
+    a('<a id="held-out-data"></a>')
+    a("## Held-out data")
+    a("")
+    a("The fixtures above attack their own committed test images, the images the attacks' settings and "
+      "fixes were tuned on. Here the same two models are attacked on Fashion-MNIST test images that "
+      "neither model was trained on (both were trained on train-split images only) and that were not "
+      "looked at while tuning: " + "; ".join("`%s` = %s" % (f, FIXTURES[f]["about"]) for f in hx) + ". "
+      "Same settings, seed, scoring and verdict rule as above; unless a row says otherwise it takes the "
+      "same number of images as on its base fixture (the first N of the held-out set). Only the rows "
+      "below were run on them (the held-out fixtures are not in a default run; name them with `--fixture`)"
+      + ("; APGD-CE is there because AutoAttack's first component is APGD-CE with the same settings, and the "
+         "ensemble must never break fewer samples than it" if any(r["id"] == "apgd-ce" for r in done) else "") + ".")
+    a("")
+    a("```")
+    a("/usr/bin/python3 scripts/conformance/heldout/make_heldout.py   # rewrites the committed x.npy, y.npy (bit-identical)")
+    a("scripts/conformance/run --attacks %s --fixture %s" % (",".join(r["id"] for r in done), ",".join(hx)))
+    a("```")
+    a("")
+    a("| row | " + " | ".join(hx) + " |")
+    a("| --- | " + " | ".join("---" for _ in hx) + " |")
+    for row in done:
+        cells = []
+        for f in hx:
+            r = res.get((row["id"], f))
+            if not r:
+                cells.append("not run")
+                continue
+            vd = r["verdict"]
+            cells.append("**%s** %s (n = %d)" % (SYMBOL.get(vd["verdict"], vd["verdict"]), short_reason(vd), r["samples"]))
+        a("| [%s](#%s-heldout) | " % (row["title"], row["id"]) + " | ".join(cells) + " |")
+    a("")
+    below = [(row, f) for row in done for f in hx if (row["id"], f) in res and res[(row["id"], f)]["verdict"]["verdict"] == "<"]
+    if below:
+        a("**robust4j is below the best reference on held-out data** in: " + "; ".join(
+            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below) + ".")
+        a("")
+    found = []
+    a = found.append
+    for row in done:
+        for f in hx:
+            r = res.get((row["id"], f))
+            if not r:
+                continue
+            for name, rec in r["implementations"].items():
+                s = rec.get("score")
+                if rec.get("error"):
+                    a("- %s on `%s`: **%s did not finish**: %s" % (row["title"], f, name, md(rec["error"]).splitlines()[0][:200]))
+                elif s and (s["out_of_bounds"] or s["out_of_ball"]):
+                    a("- %s on `%s`: **%s returned invalid adversarials**: %d outside [0, 1], %d outside the ε-ball "
+                      "(counted as failures)." % (row["title"], f, name, s["out_of_bounds"], s["out_of_ball"]))
+                own = rec.get("own_success_rate")
+                if name == "robust4j" and row["kind"] == "bounded" and s and s["success_rate"] == 1.0 and all(
+                        (v.get("score") or {}).get("success_rate") == 1.0 for v in r["implementations"].values()):
+                    a("- %s on `%s`: every implementation breaks every correctly classified sample, so the row "
+                      "cannot tell them apart on success rate." % (row["title"], f))
+                if name == "robust4j" and s and own is not None and s["success_rate"] is not None and abs(own - s["success_rate"]) > 1e-9:
+                    a("- %s on `%s`: robust4j's own success rate %.3f differs from PyTorch's re-check %.3f."
+                      % (row["title"], f, own, s["success_rate"]))
+    a = out
+    a("Findings on held-out data (computed from the records):%s" % ("" if found else " none."))
+    a("")
+    for line in found:
+        a(line)
+    if found:
+        a("")
+    for row in done:
+        a('<a id="%s-heldout"></a>' % row["id"])
+        a("### %s — held-out" % row["title"])
+        a("")
+        a("Settings and mapping: as in [the row above](#%s)." % row["id"])
+        a("")
+        row_tables(out, row, hx, res)
 
 
 def first_correct(r):
