@@ -239,10 +239,23 @@ public final class Attacks {
         return AutoAttack.standard(norm, eps);
     }
 
+    /**
+     * The Boundary Attack (Brendel, Rauber and Bethge, ICLR 2018): label-only, minimal L2, walking
+     * along the decision boundary towards the clean input.
+     *
+     * @return the attack with its defaults (see {@link BoundaryAttack})
+     */
     public static BoundaryAttack boundary() {
         return BoundaryAttack.create();
     }
 
+    /**
+     * HopSkipJumpAttack (Chen, Jordan and Wainwright, IEEE S&amp;P 2020): label-only, minimal norm,
+     * estimating the boundary's normal from the model's decisions.
+     *
+     * @param norm the norm to minimise, {@link Norm#L2} or {@link Norm#LINF}
+     * @return the attack with its defaults (see {@link HopSkipJump})
+     */
     public static HopSkipJump hopSkipJump(Norm norm) {
         return HopSkipJump.l2().norm(norm);
     }

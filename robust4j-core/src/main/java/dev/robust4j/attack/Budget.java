@@ -17,6 +17,8 @@ public record Budget(Norm norm, float eps) {
     /**
      * Validates the budget.
      *
+     * @param norm the norm
+     * @param eps the radius, positive
      * @throws IllegalArgumentException if eps is not a positive finite number or the norm cannot
      *     bound an attack
      */

@@ -93,6 +93,8 @@ public final class AtomicFiles {
      * same directory, are forced to disk, and the file is then renamed over the target. On any
      * failure the temporary file is deleted and the target is left as it was.
      *
+     * @param target the file to create or replace; its directory must exist
+     * @param body writes the complete content of the file
      * @throws UncheckedIOException naming the target if writing fails
      */
     public static void write(Path target, Body body) {

@@ -46,7 +46,28 @@ public record AttackOutcome(
         double detectedRate,
         String skipped) {
 
-    /** Copies the parameters. */
+    /**
+     * Copies the parameters.
+     *
+     * @param label the attack's label in the pool, e.g. {@code pgd linf eps=0.1}
+     * @param attack the attack's command-line name
+     * @param params the attack's parameters
+     * @param kind what the attack needs from the model
+     * @param samples samples attacked
+     * @param successRate the success rate (SR)
+     * @param robustAccuracy robust accuracy
+     * @param l0Mean mean number of changed features
+     * @param l2Mean mean L2 norm
+     * @param l2Median median L2 norm
+     * @param linfMean mean L∞ norm
+     * @param linfMax largest L∞ norm
+     * @param queriesMean mean model queries per sample
+     * @param seconds wall-clock time
+     * @param detectedRate with a detector, the fraction of the misclassified adversarials it flagged;
+     *     NaN without one
+     * @param skipped why the attack did not run on this round's model (e.g. the defence hides
+     *     gradients), or {@code null} if it ran; a skipped attack's numbers are NaN
+     */
     public AttackOutcome {
         params = Map.copyOf(params);
     }

@@ -52,7 +52,12 @@ public final class AttackPool {
      * @param attack the attack
      */
     public record Entry(String label, EvasionAttack attack) {
-        /** Checks the fields. */
+        /**
+         * Checks the fields.
+         *
+         * @param label a name unique in the pool, e.g. {@code pgd linf eps=0.1}
+         * @param attack the attack
+         */
         public Entry {
             Objects.requireNonNull(attack, "attack");
             if (label == null || label.isBlank()) {

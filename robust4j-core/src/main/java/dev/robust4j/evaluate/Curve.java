@@ -14,7 +14,15 @@ import java.util.Map;
 public record Curve(
         String attack, Map<String, Object> params, double[] epsilons, double[] robustAccuracy, double[] successRate) {
 
-    /** Copies the parameters. */
+    /**
+     * Copies the parameters.
+     *
+     * @param attack the attack's command-line name
+     * @param params the attack's parameters other than {@code eps}
+     * @param epsilons the budgets, increasing
+     * @param robustAccuracy robust accuracy at each budget
+     * @param successRate success rate at each budget
+     */
     public Curve {
         params = Map.copyOf(params);
     }

@@ -21,7 +21,14 @@ public record CurveSpec(String attack, Map<String, String> params, double[] epsi
     private static final String NOT_BOUNDED = "the attack has no eps budget; accuracy-vs-epsilon needs a bounded"
             + " attack (fgsm, bim, pgd, mim, apgd-ce, square, hop-skip-jump with eps, ...)";
 
-    /** Checks the fields: the attack must exist and be bounded, the budgets increasing. */
+    /**
+     * Checks the fields: the attack must exist and be bounded, the budgets increasing.
+     *
+     * @param attack the attack's command-line name, e.g. {@code pgd}
+     * @param params its parameters other than {@code eps}
+     * @param epsilons the budgets, increasing, each >= 0 ({@code 0} gives the clean accuracy)
+     * @param samples how many of the evaluated samples to use (the first ones), at least 1
+     */
     public CurveSpec {
         Objects.requireNonNull(attack, "attack");
         params = Map.copyOf(params == null ? Map.of() : params);

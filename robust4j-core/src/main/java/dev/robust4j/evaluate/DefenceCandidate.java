@@ -37,7 +37,11 @@ public record DefenceCandidate(List<DefenceSpec> specs) {
     /** The detector's name. */
     public static final String SQUEEZING_DETECTOR = "squeezing-detector";
 
-    /** Checks the specs. */
+    /**
+     * Checks the specs.
+     *
+     * @param specs the defences, at least one, in the order they are applied
+     */
     public DefenceCandidate {
         Objects.requireNonNull(specs, "specs");
         if (specs.isEmpty()) {

@@ -45,7 +45,17 @@ public record PhysicalResult(
         List<Attack> attacks,
         double[] cleanAccuracyAtStrength) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param threat the settings
+     * @param cleanAccuracy clean accuracy under T
+     * @param successRate the pool's worst-case success rate under T; NaN if no attack ran or no pair is
+     *     answered right
+     * @param robustAccuracy the pool's worst-case robust accuracy under T; NaN if no attack ran
+     * @param attacks each attack's figures, in pool order
+     * @param cleanAccuracyAtStrength clean accuracy under each factor of {@link PhysicalThreat#strengths()}
+     */
     public PhysicalResult {
         attacks = List.copyOf(attacks);
         cleanAccuracyAtStrength = cleanAccuracyAtStrength.clone();
@@ -72,7 +82,18 @@ public record PhysicalResult(
             double[] survivalAtStrength,
             double[] successRateAtStrength) {
 
-        /** Copies the arrays. */
+        /**
+         * Copies the arrays.
+         *
+         * @param label the attack's label in the pool
+         * @param successRate success rate under T
+         * @param robustAccuracy robust accuracy under T
+         * @param survival mean fraction of draws under which its successful adversarials stay broken
+         * @param survivalAtLeastHalf share of its successful adversarials broken under at least half of
+         *     the draws
+         * @param survivalAtStrength survival at each factor of the threat's strengths
+         * @param successRateAtStrength success rate under T at each factor
+         */
         public Attack {
             survivalAtStrength = survivalAtStrength.clone();
             successRateAtStrength = successRateAtStrength.clone();

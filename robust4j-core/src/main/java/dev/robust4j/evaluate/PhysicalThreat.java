@@ -44,6 +44,12 @@ public record PhysicalThreat(TransformSpec transform, int draws, long seed, doub
     /**
      * Checks the settings.
      *
+     * @param transform the distribution T
+     * @param draws draws of T per sample for the judged figures, at least 1
+     * @param seed the seed of the draws
+     * @param strengths the factors of the survival-against-strength chart, each in [0, 1], increasing;
+     *     empty for no chart
+     * @param strengthDraws draws per sample at each factor, at least 1
      * @throws IllegalArgumentException naming the setting that is out of range
      */
     public PhysicalThreat {

@@ -31,7 +31,21 @@ public record PoolResult(
         double seconds,
         PhysicalResult physical) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param samples samples attacked
+     * @param cleanAccuracy accuracy before the attack (with a detector, flagged clean samples count as
+     *     errors)
+     * @param attacks each attack's outcome, in pool order
+     * @param successRate the worst-case success rate over the attacks that ran
+     * @param robustAccuracy the worst-case robust accuracy
+     * @param broken per sample, whether any attack broke it
+     * @param examples the broken samples with the smallest perturbations, smallest first
+     * @param seconds wall-clock time of the pool
+     * @param physical the figures under a physical threat model's transformations, or {@code null}
+     *     when none was declared
+     */
     public PoolResult {
         attacks = List.copyOf(attacks);
         examples = List.copyOf(examples);

@@ -27,7 +27,14 @@ import java.util.Objects;
  */
 public record Retraining(Dataset train, NetworkSpec spec, Bounds bounds, TrainingConfig config) {
 
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param train the labelled training data
+     * @param spec the network of the undefended model
+     * @param bounds the input bounds the trained classifiers declare
+     * @param config the training settings of the undefended model (its transform is the identity)
+     */
     public Retraining {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(spec, "spec");

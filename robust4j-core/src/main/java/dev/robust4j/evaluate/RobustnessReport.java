@@ -25,7 +25,20 @@ public record RobustnessReport(
         List<String> classNames,
         Map<String, Object> provenance) {
 
-    /** Copies the lists and the provenance (in order; values may be null). */
+    /**
+     * Copies the lists and the provenance (in order; values may be null).
+     *
+     * @param threatModel the threat model the pool respected
+     * @param targetSuccessRate the acceptable overall success rate
+     * @param rounds every round, round 0 being the undefended model
+     * @param bestRound the index of the best round: the first that met the target, otherwise the one
+     *     with the lowest judged success rate ({@link Round#judgedSuccessRate()}; ties: higher clean
+     *     accuracy)
+     * @param classNames the data's class names, or empty
+     * @param provenance how the report was made: {@code config} (the test's settings), {@code seed},
+     *     {@code versions} (robust4j, DJL, engine, Java, OS), {@code threads}, {@code started},
+     *     {@code seconds}
+     */
     public RobustnessReport {
         rounds = List.copyOf(rounds);
         classNames = List.copyOf(classNames);

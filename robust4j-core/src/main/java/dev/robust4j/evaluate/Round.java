@@ -29,7 +29,21 @@ public record Round(
         boolean targetMet,
         double seconds) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param index 0 for the undefended model, then 1, 2, ...
+     * @param defence the defence as specs joined by {@code " + "}, or {@code none}
+     * @param kinds the kinds of defence applied: {@code training}, {@code architecture},
+     *     {@code preprocessing}, {@code ensemble}, {@code detector}; empty in round 0
+     * @param model a description of the model that was attacked
+     * @param defenceSeconds time spent making the model (training or calibrating), 0 if none
+     * @param pool the attack pool's result
+     * @param curves accuracy-vs-epsilon curves on this round's model
+     * @param targetMet whether the judged success rate ({@link #judgedSuccessRate()}) is at most the
+     *     target
+     * @param seconds wall-clock time of the round
+     */
     public Round {
         kinds = List.copyOf(kinds);
         curves = List.copyOf(curves);

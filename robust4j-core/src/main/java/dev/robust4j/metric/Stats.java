@@ -32,7 +32,10 @@ public final class Stats {
         return out;
     }
 
-    /** @return the arithmetic mean, NaN for no values */
+    /**
+     * @param values the sample
+     * @return the arithmetic mean, NaN for no values
+     */
     public static double mean(float[] values) {
         if (values.length == 0) {
             return Double.NaN;
@@ -44,7 +47,10 @@ public final class Stats {
         return sum / values.length;
     }
 
-    /** @return the median (mean of the two middle values for an even count), NaN for no values */
+    /**
+     * @param values the sample; not modified (the median is taken on a sorted copy)
+     * @return the median (mean of the two middle values for an even count), NaN for no values
+     */
     public static double median(float[] values) {
         if (values.length == 0) {
             return Double.NaN;
@@ -55,7 +61,10 @@ public final class Stats {
         return s.length % 2 == 1 ? s[mid] : (s[mid - 1] + (double) s[mid]) / 2;
     }
 
-    /** @return the largest value, NaN for no values */
+    /**
+     * @param values the sample
+     * @return the largest value, NaN for no values
+     */
     public static double max(float[] values) {
         if (values.length == 0) {
             return Double.NaN;
@@ -67,7 +76,11 @@ public final class Stats {
         return m;
     }
 
-    /** @return the fraction of true flags among those selected by the mask, NaN if none selected */
+    /**
+     * @param flags one flag per sample, e.g. whether the attack succeeded on it
+     * @param mask which samples count (same length as {@code flags}), or {@code null} for all
+     * @return the fraction of true flags among those selected by the mask, NaN if none selected
+     */
     public static double fraction(boolean[] flags, boolean[] mask) {
         int n = 0;
         int hits = 0;

@@ -15,6 +15,8 @@ public record Bounds(float min, float max) {
     /**
      * Validates the interval.
      *
+     * @param min the smallest valid feature value
+     * @param max the largest valid feature value
      * @throws IllegalArgumentException if a bound is not finite or {@code min >= max}
      */
     public Bounds {

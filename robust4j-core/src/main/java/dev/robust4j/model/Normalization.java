@@ -21,6 +21,8 @@ public record Normalization(float[] mean, float[] std) {
     /**
      * Validates the values.
      *
+     * @param mean per-channel means (one value, or one per channel)
+     * @param std per-channel standard deviations, positive (same length as {@code mean})
      * @throws IllegalArgumentException naming the value when a value is not finite, a standard
      *     deviation is not positive, or the lengths differ
      */

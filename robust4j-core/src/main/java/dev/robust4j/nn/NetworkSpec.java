@@ -21,6 +21,11 @@ public record NetworkSpec(Architecture architecture, Activation activation, long
     /**
      * Validates the spec.
      *
+     * @param architecture the architecture
+     * @param activation the activation used everywhere in the network
+     * @param inputShape the shape of one input sample without the batch axis, e.g. {@code {1, 28, 28}};
+     *     copied on the way in and out
+     * @param numClasses the number of classes {@code K}, at least 2
      * @throws IllegalArgumentException naming the field and value if the spec is invalid
      */
     public NetworkSpec {

@@ -24,6 +24,10 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
     /**
      * Checks that no array is missing.
      *
+     * @param x the inputs, shape {@code (N, inputShape...)}, float32
+     * @param labels the hard labels, int64 class indices, shape {@code (N)}; the train accuracy is
+     *     measured against them and adversarial training attacks them
+     * @param softLabels the target distributions, shape {@code (N, K)}, float32, rows summing to 1
      * @throws NullPointerException if an array is null
      */
     public TrainingBatch {

@@ -12,6 +12,7 @@ public record TrainingHistory(List<EpochSummary> epochs) {
     /**
      * Copies the list.
      *
+     * @param epochs one summary per epoch, in order
      * @throws IllegalArgumentException if it is empty
      */
     public TrainingHistory {

@@ -35,6 +35,17 @@ public record TrainingInfo(
     /**
      * Checks that nothing is missing.
      *
+     * @param epochs the number of epochs
+     * @param batchSize the batch size
+     * @param seed the seed
+     * @param optimiser the optimiser's name, e.g. {@code adam}
+     * @param learningRate the learning rate
+     * @param momentum the SGD momentum, 0 for Adam
+     * @param weightDecay the L2 weight decay
+     * @param transform the batch transform's description, {@code none} for the identity
+     * @param trainSamples the number of training samples
+     * @param dataSource where the training data came from
+     * @param history the per-epoch loss and accuracy
      * @throws NullPointerException if a reference is null
      */
     public TrainingInfo {

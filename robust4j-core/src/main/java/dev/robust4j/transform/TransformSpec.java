@@ -51,6 +51,13 @@ public record TransformSpec(
     /**
      * Validates the parameters.
      *
+     * @param rotation maximum rotation in degrees, in {@code [0, 180]}
+     * @param translation maximum shift in pixels, at least 0
+     * @param scale maximum relative zoom, in {@code [0, 1)}
+     * @param brightness maximum additive brightness change, at least 0
+     * @param contrast maximum relative contrast change, in {@code [0, 1)}
+     * @param noise standard deviation of additive Gaussian noise, at least 0
+     * @param blur standard deviation of the Gaussian blur in pixels, at least 0
      * @throws IllegalArgumentException naming the parameter and its value when one is out of range
      */
     public TransformSpec {
