@@ -62,6 +62,7 @@ public class AttackThroughputBenchmark {
             Map.entry("boundary", Map.of("max-queries", "2000")),
             Map.entry("hop-skip-jump", Map.of("max-iter", "10", "max-queries", "2000")));
 
+    /** The attack's registry name (a {@code -no-early-stop} suffix turns early stopping off); JMH runs each. */
     @Param({"fgsm", "bim", "pgd", "pgd-no-early-stop", "mim", "apgd-ce", "apgd-dlr", "auto-attack", "cw-l2", "cw-linf",
         "ead", "lbfgs", "deepfool", "jsma", "fab", "square", "simba", "zoo", "one-pixel", "boundary", "hop-skip-jump"})
     public String attack;
@@ -69,6 +70,7 @@ public class AttackThroughputBenchmark {
     private BenchSetup setup;
     private EvasionAttack instance;
 
+    /** Loads the model and the batch, and makes the attack from the registry with its {@link #PARAMS}. */
     @Setup(Level.Trial)
     public void setUp() {
         setup = new BenchSetup(BATCH);
@@ -76,11 +78,17 @@ public class AttackThroughputBenchmark {
         instance = AttackRegistry.create(name, new LinkedHashMap<>(PARAMS.get(attack)));
     }
 
+    /** Closes the model and the batch. */
     @TearDown(Level.Trial)
     public void tearDown() {
         setup.close();
     }
 
+    /**
+     * Attacks the whole batch once.
+     *
+     * @return whether the attack broke the first sample, returned so that JMH keeps the work alive
+     */
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public boolean attackBatch() {
