@@ -356,8 +356,8 @@ def smoothing_section(a):
         oot = c["radius_counts_out_of_tolerance"]
         a("| vote counts more than 3 standard errors apart | %d%s |" % (len(oot), (" (samples %s)" % ", ".join(map(str, oot))) if oot else ""))
         a("| abstention rate, robust4j / reference | %.3f / %.3f |" % (c["abstention_rate"]["robust4j"], c["abstention_rate"]["reference"]))
-        a("| seconds (1 thread; robust4j without JVM start-up), robust4j / reference | %.0f / %.0f |" % (
-            r["robust4j"]["seconds"], r["reference"]["seconds"]))
+        a("| seconds (1 thread; robust4j without JVM start-up), robust4j / reference | %.0f / %.0f (load average %s:"
+          " rough, not a benchmark) |" % (r["robust4j"]["seconds"], r["reference"]["seconds"], r.get("load_average", "?")))
         a("")
         ref = r["reference"]
         a("Reference: %s at `%s` (%s); PyTorch %s, SciPy %s, statsmodels %s. robust4j sources at `%s`." % (

@@ -261,6 +261,9 @@ def main():
         fx_path = os.path.join(ROOT, spec["model"])
         x = np.load(os.path.join(ROOT, spec["x"])).astype(np.float32)[:args.samples]
         y = np.load(os.path.join(ROOT, spec["y"])).astype(np.int64)[:args.samples]
+        commit = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "robust4j-core/src/main",
+                                 "robust4j-cli/src/main"], capture_output=True, text=True).stdout.strip()
+        load = os.getloadavg()[0]
         print("robust4j certify on %d images of %s ..." % (len(x), args.fixture), flush=True)
         r4j, r4j_wall, cmd, stdout = run_robust4j(fx_path, x, y, args)
         print(stdout, flush=True)
@@ -278,9 +281,8 @@ def main():
                           "seconds": ref_secs, "versions": {"torch": torch.__version__, "scipy": scipy.__version__,
                                                               "statsmodels": statsmodels.__version__}},
             "robust4j": {"command": cmd, "seconds": r4j["seconds"], "wall_seconds": r4j_wall,
-                         "robust4j_commit": subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--",
-                                                            "robust4j-core/src/main", "robust4j-cli/src/main"],
-                                                           capture_output=True, text=True).stdout.strip()},
+                         "robust4j_commit": commit},
+            "load_average": "%.0f at the start, %.0f at the end (2 cores)" % (load, os.getloadavg()[0]),
             "comparison": cmp_,
         }
         out["verdict"] = verdict(cmp_)
