@@ -214,6 +214,7 @@ def write(rows):
         a("")
         a(open(notes).read().strip())
         a("")
+    smoothing_section(a)
     # rows
     a("## Rows")
     a("")
@@ -392,3 +393,76 @@ def short_reason(vd):
 
 def md(s):
     return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def smoothing_section(a):
+    """Randomized smoothing: robust4j certify against the authors' Smooth.certify, from the records
+    that scripts/conformance/smoothing.py writes (results/smoothing-<fixture>.json)."""
+    paths = sorted(glob.glob(os.path.join(RESULTS, "smoothing-*.json")))
+    if not paths:
+        return
+    a("## Randomized smoothing: `certify` against the authors' `Smooth.certify`")
+    a("")
+    a("Written by `scripts/conformance/smoothing.py` (issue #15), which runs `Smooth.certify` of "
+      "[locuslab/smoothing](https://github.com/locuslab/smoothing) (`code/core.py`, Cohen, Rosenfeld and Kolter, "
+      "ICML 2019) and `robust4j certify` with the same σ, n0, n and α on the same fixture images. The reference "
+      "is imported unmodified with two shims: its `torch.randn_like(..., device='cuda')` draws on the CPU, and "
+      "SciPy's `binom_test` (removed in SciPy 1.12) is put back from `binomtest` when missing.")
+    a("")
+    a("The two draw different noise, so they are compared on what the noise does not decide:")
+    a("")
+    a("1. **Statistics, exactly**: the reference's `_lower_confidence_bound` (statsmodels' Clopper–Pearson) and "
+      "`σ·norm.ppf` applied to robust4j's vote counts give robust4j's bound and radius (tolerance 1e-9).")
+    a("2. **Certified predictions** (a class or abstain) are the same on every sample except where the vote "
+      "rate is within Monte Carlo error of the abstention threshold (the rate p* at which the Clopper–Pearson "
+      "bound reaches 1/2): |p̂ − p*| ≤ 3·√2·se, p̂ the two runs' pooled rate, se = √(p̂(1−p̂)/n).")
+    a("3. **Radii** of samples both certify for the same class: the two vote counts are independent binomials "
+      "with the same p, so their difference has standard error √(2np(1−p)); a sample whose counts differ by more "
+      "than 3 standard errors (+1) is out of tolerance. The tolerance is on counts, not radii, because the radius "
+      "σ·Φ⁻¹(p̲A) is steep in the count near p = 1 (slope σ/φ(Φ⁻¹(p̲A)) per unit of rate); the radius "
+      "differences it allows are reported as measured.")
+    a("4. **Certified accuracy per radius**: the difference is within 2·√(b + c)/N, b + c the samples only one "
+      "run counts at that radius (as the attack rows' tolerance), never less than one sample.")
+    a("")
+    for path in paths:
+        r = json.load(open(path))
+        c = r["comparison"]
+        st = r["settings"]
+        a("`%s`, first %d images, σ = %s, n0 = %d, n = %d, α = %s, noise batch %d; recorded %s. Verdict: **%s**." % (
+            r["fixture"], r["samples"], st["sigma"], st["n0"], st["n"], st["alpha"], st["batch"], r["recorded"],
+            r["verdict"]))
+        a("")
+        a("| L2 radius | certified accuracy, robust4j | certified accuracy, reference | samples only one counts | tolerance |")
+        a("| --- | --- | --- | --- | --- |")
+        for row in c["certified_accuracy"]:
+            a("| %.2f | %.3f | %.3f | %d | %.3f%s |" % (row["radius"], row["robust4j"], row["reference"], row["discordant"],
+                                                      row["tolerance"], "" if row["within"] else " **out**"))
+        a("")
+        diff = c["predictions_differ_not_borderline"]
+        a("| check | result |")
+        a("| --- | --- |")
+        a("| statistics on robust4j's counts, max abs error vs the reference's functions | %.2g |" % c["statistics_max_abs_error"])
+        a("| same certified prediction (class or abstain) | %d of %d |" % (c["predictions_agree"], r["samples"]))
+        a("| different, within Monte Carlo error of the threshold (p* = %.3f) | %d |" % (c["threshold_rate"],
+                                                                                     c["predictions_differ_borderline"]))
+        a("| different elsewhere | %d%s |" % (len(diff), (" (samples %s)" % ", ".join(map(str, diff))) if diff else ""))
+        a("| certified by both for the same class | %d |" % c["both_certified_same_class"])
+        a("| radius difference robust4j − reference: mean, mean abs, max abs | %s, %s, %s |" % (
+            fmt(c["radius_diff_mean"], 4), fmt(c["radius_diff_mean_abs"], 4), fmt(c["radius_diff_max_abs"], 4)))
+        oot = c["radius_counts_out_of_tolerance"]
+        a("| vote counts more than 3 standard errors apart | %d%s |" % (len(oot), (" (samples %s)" % ", ".join(map(str, oot))) if oot else ""))
+        a("| abstention rate, robust4j / reference | %.3f / %.3f |" % (c["abstention_rate"]["robust4j"], c["abstention_rate"]["reference"]))
+        a("| seconds (1 thread; robust4j without JVM start-up), robust4j / reference | %.0f / %.0f (load average %s:"
+          " rough, not a benchmark) |" % (r["robust4j"]["seconds"], r["reference"]["seconds"], r.get("load_average", "?")))
+        a("")
+        ref = r["reference"]
+        a("Reference: %s at `%s` (%s); PyTorch %s, SciPy %s, statsmodels %s. robust4j sources at `%s`." % (
+            ref["repository"], ref["commit"], ref["date"], ref["versions"]["torch"], ref["versions"]["scipy"],
+            ref["versions"]["statsmodels"], r["robust4j"]["robust4j_commit"]))
+        a("")
+        a("<details><summary>robust4j command</summary>")
+        a("")
+        a("`%s`" % re.sub(r"/tmp/smooth-[^/]+/", "$TMP/", r["robust4j"]["command"].replace("`", "")))
+        a("")
+        a("</details>")
+        a("")

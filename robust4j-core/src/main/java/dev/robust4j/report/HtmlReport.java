@@ -431,7 +431,7 @@ public final class HtmlReport {
         return label >= 0 && label < names.size() ? names.get(label) : "class " + label;
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             :root { color-scheme: light; }
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
                    color: #1d1f23; background: #fff; margin: 0 auto; max-width: 1120px; padding: 24px 32px;

@@ -1,5 +1,6 @@
 package dev.robust4j.report;
 
+import dev.robust4j.defence.smoothing.Certification;
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
 import dev.robust4j.evaluate.PhysicalResult;
@@ -203,6 +204,57 @@ final class ReportCharts {
             }
         }
         return drawn == 0 ? null : png(chart);
+    }
+
+    /**
+     * Draws certified accuracy against the L2 radius (Cohen et al., Figure 1): the fraction of
+     * samples certified correct to at least each radius, as a step curve from 0 to just past the
+     * largest certified radius, with markers at the reported radii.
+     *
+     * @param c the certification
+     * @param radii the reported radii
+     * @return the PNG
+     */
+    static byte[] certifiedAccuracy(Certification c, double[] radii) {
+        XYChart chart = new XYChartBuilder()
+                .width(CURVE_WIDTH)
+                .height(CURVE_HEIGHT)
+                .title("Certified accuracy vs L2 radius (sigma " + Html.num(c.sigma(), 3) + ", n " + c.n() + ", alpha "
+                        + c.alpha() + ")")
+                .xAxisTitle("L2 radius")
+                .yAxisTitle("certified accuracy")
+                .build();
+        XYStyler s = chart.getStyler();
+        style(s);
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setXAxisDecimalPattern("0.##");
+        double top = c.maxCorrectRadius();
+        for (double r : radii) {
+            top = Math.max(top, r);
+        }
+        top = top > 0 ? top * 1.05 : 1.0;
+        int steps = 200;
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i = 0; i <= steps; i++) {
+            double r = top * i / steps;
+            x.add(r);
+            y.add(c.size() == 0 ? 0.0 : c.certifiedAccuracy(r));
+        }
+        chart.addSeries("certified accuracy", x, y)
+                .setMarker(SeriesMarkers.NONE)
+                .setLineColor(LINES[0]);
+        List<Double> rx = new ArrayList<>();
+        List<Double> ry = new ArrayList<>();
+        for (double r : radii) {
+            rx.add(r);
+            ry.add(c.size() == 0 ? 0.0 : c.certifiedAccuracy(r));
+        }
+        chart.addSeries("reported radii", rx, ry)
+                .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter)
+                .setMarker(SeriesMarkers.CIRCLE)
+                .setMarkerColor(LINES[1]);
+        return png(chart);
     }
 
     private static void style(AxesChartStyler s) {
