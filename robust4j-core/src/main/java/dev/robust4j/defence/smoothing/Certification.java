@@ -23,7 +23,17 @@ public record Certification(List<Certificate> certificates, int[] labels, double
     /** The radii the command line reports by default, those of the paper's Table 1 and more. */
     public static final double[] DEFAULT_RADII = {0.0, 0.25, 0.5, 0.75, 1.0};
 
-    /** Checks that there is one label per certificate. */
+    /**
+     * Checks that there is one label per certificate.
+     *
+     * @param certificates one per sample, in order
+     * @param labels the samples' labels, as many as certificates
+     * @param sigma the noise's standard deviation
+     * @param n0 the selection draws per sample
+     * @param n the estimation draws per sample
+     * @param alpha the failure probability
+     * @param seconds the time the certification took
+     */
     public Certification {
         certificates = List.copyOf(certificates);
         if (labels == null || labels.length != certificates.size()) {

@@ -17,7 +17,16 @@ import dev.robust4j.model.Classifier;
  */
 public record SmoothingConfig(double sigma, int n0, int n, double alpha, int batchSize, long seed) {
 
-    /** Checks every value. */
+    /**
+     * Checks every value.
+     *
+     * @param sigma the noise's standard deviation, positive
+     * @param n0 the selection draws per row, in {@code [1, n]}
+     * @param n the estimation draws per row, at least 1
+     * @param alpha the failure probability, in {@code (0, 1)}
+     * @param batchSize the noisy draws per model call, at least 1
+     * @param seed the seed of the noise
+     */
     public SmoothingConfig {
         if (!(sigma > 0) || !Double.isFinite(sigma)) {
             throw new IllegalArgumentException("smoothing: sigma must be a positive number, got " + sigma);
