@@ -50,8 +50,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--guard", paramLabel = "SPEC",
             description = "A guard, repeatable; a row is flagged when any guard flags it. Known:"
-                    + " feature-squeezing-detector[:bit-depth=1,window=2,fpr=R] (needs --calibrate).")
+                    + " feature-squeezing-detector[:bit-depth=1,window=2,fpr=R] (needs --calibrate);"
+                    + " smoothing:sigma=S[,n=N,alpha=A,n0=N0,batch=B,seed=SEED] (as --smoothing).")
     List<String> guards = new ArrayList<>();
+
+    @Option(names = "--smoothing", paramLabel = "SETTINGS",
+            description = "Randomized smoothing as a guard: sigma=S[,n=N,alpha=A,n0=N0,batch=B,seed=SEED] (defaults n"
+                    + " 1000, alpha 0.001, n0 min(100, n), batch 1000, seed 0). Each row is answered with its certified"
+                    + " class and L2 radius (field 'certified') and flagged when the smoothed classifier abstains;"
+                    + " costs n0 + n model evaluations per row.")
+    String smoothing;
 
     @Option(names = "--calibrate", paramLabel = "D",
             description = "Clean data to calibrate the guards' thresholds on (a known name means its training split).")
@@ -85,7 +93,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkOptions();
         List<DefenceSpec> specs = new ArrayList<>();
-        for (String g : guards) {
+        List<String> all = new ArrayList<>(guards);
+        if (smoothing != null) {
+            try {
+                dev.robust4j.defence.smoothing.SmoothingConfig.parse(smoothing);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--smoothing '" + smoothing + "': " + e.getMessage(), e);
+            }
+            all.add("smoothing:" + smoothing);
+        }
+        for (String g : all) {
             DefenceSpec s;
             try {
                 s = DefenceSpec.parse(g);

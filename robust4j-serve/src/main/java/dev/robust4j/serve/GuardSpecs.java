@@ -7,6 +7,7 @@ import dev.robust4j.defence.detect.FeatureSqueezingDetector;
 import dev.robust4j.defence.preprocess.BitDepthReduction;
 import dev.robust4j.defence.preprocess.MedianSmoothing;
 import dev.robust4j.defence.preprocess.Preprocessor;
+import dev.robust4j.defence.smoothing.SmoothingConfig;
 import dev.robust4j.model.Classifier;
 
 import java.util.ArrayList;
@@ -21,14 +22,17 @@ import java.util.List;
  *       bits (default 1; 0 leaves it out) and {@code W}×{@code W} median smoothing (default 2; 0
  *       leaves it out), its threshold calibrated on clean data for the false-positive rate
  *       {@code R} (default: the server's {@code --fpr}).
+ *   <li>{@code smoothing:sigma=S[,n=N,alpha=A,n0=N0,batch=B,seed=SEED]}: randomized smoothing
+ *       with abstention ({@link SmoothingGuard}; settings as {@link SmoothingConfig#parse}); needs
+ *       no calibration.
  * </ul>
- * Other guards (a trained binary detector, randomized smoothing with abstention) are added here
- * as they land in robust4j-core.
  */
 public final class GuardSpecs {
 
     /** The guard names this factory knows. */
-    public static final List<String> NAMES = List.of("feature-squeezing-detector");
+    public static final List<String> NAMES = List.of("feature-squeezing-detector", "smoothing");
+
+    private static final String SMOOTHING = "smoothing";
 
     private GuardSpecs() {}
 
@@ -47,6 +51,10 @@ public final class GuardSpecs {
      * @throws IllegalArgumentException naming the unknown guard or parameter
      */
     public static void check(DefenceSpec spec) {
+        if (spec.name().equals(SMOOTHING)) {
+            smoothing(spec);
+            return;
+        }
         parse(spec);
     }
 
@@ -63,6 +71,9 @@ public final class GuardSpecs {
      * @throws IllegalArgumentException naming the problem
      */
     public static Guard create(DefenceSpec spec, Classifier model, Dataset clean, double fpr, int batchSize) {
+        if (spec.name().equals(SMOOTHING)) {
+            return new SmoothingGuard(model, smoothing(spec));
+        }
         Parsed p = parse(spec);
         double rate = Double.isNaN(p.fpr) ? fpr : p.fpr;
         if (!(rate >= 0 && rate < 1)) {
@@ -74,6 +85,14 @@ public final class GuardSpecs {
         FeatureSqueezingDetector d = new FeatureSqueezingDetector(model, p.squeezers, Double.NaN)
                 .calibrate(clean, rate, batchSize);
         return new DetectorGuard(d);
+    }
+
+    private static SmoothingConfig smoothing(DefenceSpec spec) {
+        StringBuilder text = new StringBuilder();
+        for (java.util.Map.Entry<String, String> e : spec.params().entrySet()) {
+            text.append(text.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return SmoothingConfig.parse(text.toString());
     }
 
     private record Parsed(List<Preprocessor> squeezers, double fpr) {}

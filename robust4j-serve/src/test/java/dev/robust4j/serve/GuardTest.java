@@ -124,12 +124,69 @@ class GuardTest {
     @Test
     void specsAreCheckedBeforeAnyModelIsLoaded() {
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("binary")))
-                .hasMessage("unknown guard 'binary'; known: feature-squeezing-detector");
+                .hasMessage("unknown guard 'binary'; known: feature-squeezing-detector, smoothing");
+        assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("smoothing:n=100")))
+                .hasMessageContaining("sigma is required");
+        assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("smoothing:sigma=0.25,n0=200,n=100")))
+                .hasMessageContaining("n0 must be in [1, n = 100], got 200");
+        assertThat(GuardSpecs.needsCalibration(DefenceSpec.parse("smoothing:sigma=0.25"))).isFalse();
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("feature-squeezing-detector:fpr=1")))
                 .hasMessageContaining("fpr must be a number in [0, 1), got '1'");
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("feature-squeezing-detector:bit-depth=0,window=0")))
                 .hasMessageContaining("has no squeezer");
         assertThat(GuardSpecs.needsCalibration(DefenceSpec.parse("feature-squeezing-detector"))).isTrue();
+    }
+
+    @Test
+    void theSmoothingGuardAnswersEachRowWithItsCertificateAndFlagsAbstentions() throws Exception {
+        float[] x = Npy.read(FIXTURES.resolve("x.npy")).toFloats();
+        int n = 12;
+        int d = 784;
+        Classifier model = Robust4j.loadModel(FIXTURES.resolve("cnn_traced.pt"), new long[] {1, 28, 28}, Bounds.UNIT);
+        try {
+            dev.robust4j.defence.smoothing.SmoothingConfig config =
+                    dev.robust4j.defence.smoothing.SmoothingConfig.parse("sigma=0.5,n=200,n0=20,alpha=0.01,batch=100");
+            Guard guard = GuardSpecs.create(DefenceSpec.parse("smoothing:sigma=0.5,n=200,n0=20,alpha=0.01,batch=100"),
+                    model, null, 0.05, 32);
+            List<dev.robust4j.defence.smoothing.SmoothedClassifier.Certificate> direct;
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                float[] first = java.util.Arrays.copyOf(x, n * d);
+                direct = config.smooth(model).certify(m.create(first, new ai.djl.ndarray.types.Shape(n, 1, 28, 28)),
+                        20, 200, 0.01);
+            }
+            try (ModelServer server = ModelServer.builder().setModel(model).addGuard(guard).optPort(0).optMaxBatch(5)
+                    .start()) {
+                float[][] rows = new float[n][d];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(x, i * d, rows[i], 0, d);
+                }
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/predict"))
+                        .POST(HttpRequest.BodyPublishers.ofString(ModelServerTest.body(rows))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonNode a = new ObjectMapper().readTree(r.body());
+                int abstained = 0;
+                for (int i = 0; i < n; i++) {
+                    JsonNode c = a.get("certified").get(i);
+                    // a row's noise is keyed by its values and the seed, so the served certificate (in a
+                    // batch of at most 5 rows) is the direct one (a batch of 12)
+                    dev.robust4j.defence.smoothing.SmoothedClassifier.Certificate e = direct.get(i);
+                    if (e.abstained()) {
+                        assertThat(c.get("label").isNull()).isTrue();
+                        abstained++;
+                    } else {
+                        assertThat(c.get("label").asInt()).isEqualTo(e.label());
+                    }
+                    assertThat(c.get("radius").asDouble()).isCloseTo(e.radius(), within(1e-9));
+                    assertThat(a.get("flagged").get(i).asBoolean()).isEqualTo(e.abstained());
+                    assertThat(a.get("detector_scores").get(i).asDouble()).isCloseTo(1 - e.pALower(), within(1e-6));
+                }
+                assertThat(server.metrics().scrape()).contains("robust4j_flagged_total " + (double) abstained);
+            }
+        } finally {
+            ((AutoCloseable) model).close();
+        }
     }
 
     @Test
