@@ -22,6 +22,7 @@ import dev.robust4j.nn.TrainingConfig;
 import dev.robust4j.nn.TrainingListener;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -32,7 +33,8 @@ import java.util.Map;
  * APGD-CE and APGD-DLR (100 steps) on the first test images, and under Square (1,000 queries) on
  * fewer of them.
  *
- * <p>Usage: {@code TradesTable [sample|full] [epochs=5] [test-samples=1000] [square-samples=200] [seed=0]}.
+ * <p>Usage: {@code TradesTable [sample|full] [epochs=5] [test-samples=1000] [square-samples=200] [seed=0]
+ * [rows=none,madry,trades]} (the rows are independent, so they may run in separate processes).
  */
 public final class TradesTable {
 
@@ -47,6 +49,7 @@ public final class TradesTable {
         int testSamples = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         int squareSamples = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         long seed = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        List<String> only = List.of((args.length > 5 ? args[5] : "none,madry,trades").split(","));
         String name = which.equals("full") ? KnownDatasets.FASHION_MNIST : KnownDatasets.SAMPLE;
         Dataset train = KnownDatasets.load(name, Split.TRAIN);
         Dataset test = KnownDatasets.load(name, Split.TEST).limit(testSamples);
@@ -54,9 +57,15 @@ public final class TradesTable {
         System.out.printf(Locale.ROOT, "data: %s, %d training / %d test samples (Square: first %d); small CNN, %d epochs,"
                 + " seed %d; attacks at L-inf eps 0.1%n%n", name, train.size(), test.size(), squareSamples, epochs, seed);
         Map<String, String> rows = new LinkedHashMap<>();
-        rows.put("none (baseline)", null);
-        rows.put("Madry (PGD-7 of 0.02, eps 0.1)", "adversarial-training:preset=madry");
-        rows.put("TRADES beta 6 (KL-PGD-7 of 0.02, eps 0.1)", "adversarial-training:preset=trades,beta=6");
+        if (only.contains("none")) {
+            rows.put("none (baseline)", null);
+        }
+        if (only.contains("madry")) {
+            rows.put("Madry (PGD-7 of 0.02, eps 0.1)", "adversarial-training:preset=madry");
+        }
+        if (only.contains("trades")) {
+            rows.put("TRADES beta 6 (KL-PGD-7 of 0.02, eps 0.1)", "adversarial-training:preset=trades,beta=6");
+        }
         System.out.println("| training | seconds to train | clean accuracy | PGD-40 | APGD-CE | APGD-DLR | Square, 1,000 queries |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         try (NDManager manager = NDManager.newBaseManager()) {
