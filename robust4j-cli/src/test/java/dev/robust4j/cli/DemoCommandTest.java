@@ -26,7 +26,7 @@ class DemoCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("1800 training images (200 held out to calibrate the detector)",
                 "round 0: the undefended model", "square linf eps=0.1", "hop-skip-jump linf eps=0.1",
-                "round 6: adversarial-training:preset=trades,beta=6", "rounds (white-box threat model, target success rate 0.300)",
+                "round 6: adversarial-training:preset=madry", "rounds (white-box threat model, target success rate 0.300)",
                 "report: ");
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         assertThat(report.get("rounds")).hasSize(7);
