@@ -67,7 +67,34 @@ FIXTURES = {
         "y": "robust4j-core/src/test/resources/fixtures/cnn2/y.npy",
         "about": "scripts/make-conformance-fixture.py: conv5x5 32, conv5x5 48, fc100, no BN/dropout; train 20,000..29,999, 3 epochs, SGD-Nesterov, seed 1; test images 5,000..5,199",
     },
+    # Held-out data: the same models on test images that no attack setting was tuned on (and that
+    # neither model was trained on); reported in their own section. `base`: the fixture whose
+    # model they share, and whose sample count a row uses unless it names the held-out fixture.
+    "cnn-heldout": {
+        "model": "robust4j-core/src/test/resources/fixtures/torchscript/cnn_traced.pt",
+        "x": "scripts/conformance/heldout/cnn-heldout/x.npy",
+        "y": "scripts/conformance/heldout/cnn-heldout/y.npy",
+        "about": "the `cnn` model; held-out Fashion-MNIST test images 3,000..3,099 (scripts/conformance/heldout/make_heldout.py)",
+        "heldout": True, "base": "cnn",
+    },
+    "cnn2-heldout": {
+        "model": "robust4j-core/src/test/resources/fixtures/cnn2/cnn2_traced.pt",
+        "x": "scripts/conformance/heldout/cnn2-heldout/x.npy",
+        "y": "scripts/conformance/heldout/cnn2-heldout/y.npy",
+        "about": "the `cnn2` model; held-out Fashion-MNIST test images 7,000..7,199 (scripts/conformance/heldout/make_heldout.py)",
+        "heldout": True, "base": "cnn2",
+    },
 }
+
+
+def row_samples(row, fixture_name):
+    """The number of images a row attacks on a fixture (None: the row does not run there): the
+    fixture's own entry in the row's `samples`, else its base fixture's, else `default`."""
+    samples = row["samples"]
+    for key in (fixture_name, FIXTURES.get(fixture_name, {}).get("base"), "default"):
+        if key is not None and key in samples:
+            return samples[key]
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -447,7 +474,7 @@ def run_row(row, fixture_name, log, only=None, previous=None):
     """Runs a row's implementations; with `only`, runs just those and keeps the others' records
     from `previous` (the row's earlier JSON), marked with the time they were recorded."""
     fx = FIXTURES_LOADED[fixture_name]
-    n = min(row["samples"].get(fixture_name, row["samples"].get("default", 100)), fx.x.shape[0])
+    n = min(row_samples(row, fixture_name) or 100, fx.x.shape[0])
     seed = row.get("seed", 0)
     x, y = fx.x[:n], fx.y[:n]
     targets = ((y + 1) % 10).astype(np.int64) if row.get("targeted") else None
@@ -545,7 +572,9 @@ def main():
     import rows as rowdefs
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--attacks", help="comma-separated row ids to (re)run (default: all); see --list")
-    ap.add_argument("--fixture", help="comma-separated fixtures (default: %s)" % ",".join(FIXTURES))
+    ap.add_argument("--fixture", help="comma-separated fixtures (default: %s; the held-out ones: %s)" % (
+        ",".join(f for f in FIXTURES if not FIXTURES[f].get("heldout")),
+        ",".join(f for f in FIXTURES if FIXTURES[f].get("heldout"))))
     ap.add_argument("--doc-only", action="store_true", help="only regenerate docs/conformance.md from results/")
     ap.add_argument("--only", help="comma-separated implementations to rerun (e.g. robust4j); the others' recorded"
                     " results of the row are kept")
@@ -562,7 +591,8 @@ def main():
         unknown = [a for a in wanted if a not in {r["id"] for r in all_rows}]
         if unknown:
             sys.exit("unknown rows: %s (see --list)" % ", ".join(unknown))
-        fixtures = [f.strip() for f in args.fixture.split(",")] if args.fixture else list(FIXTURES)
+        fixtures = [f.strip() for f in args.fixture.split(",")] if args.fixture else [
+            f for f in FIXTURES if not FIXTURES[f].get("heldout")]
         for f in fixtures:
             if f not in FIXTURES:
                 sys.exit("unknown fixture %s; known: %s" % (f, ", ".join(FIXTURES)))
@@ -578,7 +608,7 @@ def main():
             if r["id"] not in wanted:
                 continue
             for f in fixtures:
-                if f not in r["samples"] and "default" not in r["samples"]:
+                if row_samples(r, f) is None:
                     continue
                 previous = None
                 path = os.path.join(RESULTS, f, r["id"] + ".json")

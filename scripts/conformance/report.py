@@ -36,7 +36,11 @@ def load():
         env = json.load(open(p))
     res = {}
     for f in sorted(glob.glob(os.path.join(RESULTS, "*", "*.json"))):
+        if os.path.basename(os.path.dirname(f)) == "investigations":
+            continue  # outputs of scripts/conformance/investigations/, cited by notes.md
         r = json.load(open(f))
+        if "row" not in r:  # a side record (an investigation), not a row's result
+            continue
         res[(r["row"], r["fixture"])] = r
     return env, res
 
@@ -149,7 +153,7 @@ def write(rows):
     # summary
     a("## Verdicts")
     a("")
-    fx = list(FIXTURES)
+    fx = [f for f in FIXTURES if not FIXTURES[f].get("heldout")]
     a("| row | " + " | ".join(fx) + " |")
     a("| --- | " + " | ".join("---" for _ in fx) + " |")
     for row in rows:
@@ -163,10 +167,14 @@ def write(rows):
             cells.append("**%s** %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), short_reason(vd)))
         a("| [%s](#%s) | " % (row["title"], row["id"]) + " | ".join(cells) + " |")
     a("")
+    if any(FIXTURES[f].get("heldout") for (_, f) in res):
+        a("The same models on held-out images (not tuned on): [Held-out data](#held-out-data), at the end of this page.")
+        a("")
     below = [(row, f) for row in rows for f in fx if (row["id"], f) in res and res[(row["id"], f)]["verdict"]["verdict"] == "<"]
     if below:
         a("**robust4j is below the best reference** in: " + "; ".join(
-            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below) + ".")
+            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below)
+          + ". Why, row by row: the notes below (\"Rows where robust4j is below the best reference, and why\").")
         a("")
     # automatic findings, from the records
     a("## Findings (computed from the records)")
@@ -206,6 +214,7 @@ def write(rows):
         a("")
         a(open(notes).read().strip())
         a("")
+    smoothing_section(a)
     # rows
     a("## Rows")
     a("")
@@ -221,60 +230,148 @@ def write(rows):
             if k in mp:
                 a("- %s: `%s`" % (k, mp[k]) if not mp[k].startswith("(") else "- %s: %s" % (k, mp[k]))
         a("")
-        extra = []
-        if row.get("norm") == "l0" or row["id"] == "jsma":
-            extra = ["median_l0"]
-        if row.get("metric_norm") == "l1":
-            extra = ["median_l1"]
-        for f in fx:
-            r = res.get((row["id"], f))
-            if not r:
-                continue
-            a("`%s`, %d samples (%d classified correctly), recorded %s:" % (
-                f, r["samples"], first_correct(r), r.get("recorded", "")))
-            a("")
-            hdr = ["implementation", "SR", "median L2", "median L∞"] + [e.replace("median_", "median ").upper().replace("MEDIAN", "median") for e in extra] + ["queries/sample", "seconds", "notes"]
-            a("| " + " | ".join(hdr) + " |")
-            a("| " + " | ".join("---" for _ in hdr) + " |")
-            for name, rec in r["implementations"].items():
-                s = rec.get("score")
-                if not s:
-                    a("| %s | failed | | | %s| | | %s |" % (name, "| " * len(extra), md(rec.get("error", ""))[:300]))
-                    continue
-                notes = []
-                if s["out_of_bounds"] or s["out_of_ball"]:
-                    notes.append("invalid: %d outside [0,1]%s, %d outside the ball" % (
-                        s["out_of_bounds"], " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
-                        s["out_of_ball"]))
-                if s["misclassified_but_invalid"]:
-                    notes.append("%d misclassified but invalid (not counted)" % s["misclassified_but_invalid"])
-                if name == "robust4j" and rec.get("own_success_rate") is not None:
-                    notes.append("own SR over its own clean predictions %.3f" % rec["own_success_rate"])
-                if rec.get("queries_attack_mean") is not None:
-                    notes.append("attack's own count %.1f" % rec["queries_attack_mean"])
-                cells = [name, fmt(s["success_rate"]), fmt(s["median_l2"]), fmt(s["median_linf"], 4)]
-                cells += [fmt(s[e]) for e in extra]
-                cells += [q(rec.get("queries_mean")), "%.1f" % rec["seconds"] if rec.get("seconds") is not None else "–",
-                          "; ".join(notes)]
-                a("| " + " | ".join(cells) + " |")
-            vd = r["verdict"]
-            a("")
-            a("Verdict: **%s** — %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), vd.get("reason", "")))
-            cmd = r["implementations"].get("robust4j", {}).get("command")
-            if cmd:
-                a("")
-                a("<details><summary>robust4j command</summary>")
-                a("")
-                a("`%s` (`$TMP/x.npy`, `$TMP/y.npy`: the first %d images and labels of the fixture)"
-                  % (re.sub(r"/tmp/conf-[^/]+/", "$TMP/", cmd.replace("`", "")), r["samples"]))
-                a("")
-                a("</details>")
-            a("")
+        row_tables(a, row, fx, res)
+    heldout_section(a, rows, res)
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
     tmp = DOC + ".tmp"
     with open(tmp, "w") as fh:
         fh.write("\n".join(L) + "\n")
     os.replace(tmp, DOC)
+
+
+def row_tables(a, row, fixtures, res):
+    """The per-fixture tables of one row: each implementation's figures, the verdict, the command."""
+    extra = []
+    if row.get("norm") == "l0" or row["id"] == "jsma":
+        extra = ["median_l0"]
+    if row.get("metric_norm") == "l1":
+        extra = ["median_l1"]
+    for f in fixtures:
+        r = res.get((row["id"], f))
+        if not r:
+            continue
+        a("`%s`, %d samples (%d classified correctly), recorded %s:" % (
+            f, r["samples"], first_correct(r), r.get("recorded", "")))
+        a("")
+        hdr = ["implementation", "SR", "median L2", "median L∞"] + [e.replace("median_", "median ").upper().replace("MEDIAN", "median") for e in extra] + ["queries/sample", "seconds", "notes"]
+        a("| " + " | ".join(hdr) + " |")
+        a("| " + " | ".join("---" for _ in hdr) + " |")
+        for name, rec in r["implementations"].items():
+            s = rec.get("score")
+            if not s:
+                a("| %s | failed | | | %s| | | %s |" % (name, "| " * len(extra), md(rec.get("error", ""))[:300]))
+                continue
+            notes = []
+            if s["out_of_bounds"] or s["out_of_ball"]:
+                notes.append("invalid: %d outside [0,1]%s, %d outside the ball" % (
+                    s["out_of_bounds"], " (by up to %.3g)" % s["max_bound_violation"] if s.get("max_bound_violation") else "",
+                    s["out_of_ball"]))
+            if s["misclassified_but_invalid"]:
+                notes.append("%d misclassified but invalid (not counted)" % s["misclassified_but_invalid"])
+            if name == "robust4j" and rec.get("own_success_rate") is not None:
+                notes.append("own SR over its own clean predictions %.3f" % rec["own_success_rate"])
+            if rec.get("queries_attack_mean") is not None:
+                notes.append("attack's own count %.1f" % rec["queries_attack_mean"])
+            cells = [name, fmt(s["success_rate"]), fmt(s["median_l2"]), fmt(s["median_linf"], 4)]
+            cells += [fmt(s[e]) for e in extra]
+            cells += [q(rec.get("queries_mean")), "%.1f" % rec["seconds"] if rec.get("seconds") is not None else "–",
+                      "; ".join(notes)]
+            a("| " + " | ".join(cells) + " |")
+        vd = r["verdict"]
+        a("")
+        a("Verdict: **%s** — %s" % (SYMBOL.get(vd["verdict"], vd["verdict"]), vd.get("reason", "")))
+        cmd = r["implementations"].get("robust4j", {}).get("command")
+        if cmd:
+            a("")
+            a("<details><summary>robust4j command</summary>")
+            a("")
+            a("`%s` (`$TMP/x.npy`, `$TMP/y.npy`: the first %d images and labels of the fixture)"
+              % (re.sub(r"/tmp/conf-[^/]+/", "$TMP/", cmd.replace("`", "")), r["samples"]))
+            a("")
+            a("</details>")
+        a("")
+
+
+def heldout_section(out, rows, res):
+    """Held-out data: the rows run on the held-out fixtures (same models, images no setting was
+    tuned on), with their own verdict table, findings and per-row tables."""
+    a = out
+    hx = [f for f in FIXTURES if FIXTURES[f].get("heldout")]
+    done = [row for row in rows if any((row["id"], f) in res for f in hx)]
+    if not done:
+        return
+    a('<a id="held-out-data"></a>')
+    a("## Held-out data")
+    a("")
+    a("The fixtures above attack their own committed test images, the images the attacks' settings and "
+      "fixes were tuned on. Here the same two models are attacked on Fashion-MNIST test images that "
+      "neither model was trained on (both were trained on train-split images only) and that were not "
+      "looked at while tuning: " + "; ".join("`%s` = %s" % (f, FIXTURES[f]["about"]) for f in hx) + ". "
+      "Same settings, seed, scoring and verdict rule as above; unless a row says otherwise it takes the "
+      "same number of images as on its base fixture (the first N of the held-out set). Only the rows "
+      "below were run on them (the held-out fixtures are not in a default run; name them with `--fixture`)"
+      + ("; APGD-CE is there because AutoAttack's first component is APGD-CE with the same settings, and the "
+         "ensemble must never break fewer samples than it" if any(r["id"] == "apgd-ce" for r in done) else "") + ".")
+    a("")
+    a("```")
+    a("/usr/bin/python3 scripts/conformance/heldout/make_heldout.py   # rewrites the committed x.npy, y.npy (bit-identical)")
+    a("scripts/conformance/run --attacks %s --fixture %s" % (",".join(r["id"] for r in done), ",".join(hx)))
+    a("```")
+    a("")
+    a("| row | " + " | ".join(hx) + " |")
+    a("| --- | " + " | ".join("---" for _ in hx) + " |")
+    for row in done:
+        cells = []
+        for f in hx:
+            r = res.get((row["id"], f))
+            if not r:
+                cells.append("not run")
+                continue
+            vd = r["verdict"]
+            cells.append("**%s** %s (n = %d)" % (SYMBOL.get(vd["verdict"], vd["verdict"]), short_reason(vd), r["samples"]))
+        a("| [%s](#%s-heldout) | " % (row["title"], row["id"]) + " | ".join(cells) + " |")
+    a("")
+    below = [(row, f) for row in done for f in hx if (row["id"], f) in res and res[(row["id"], f)]["verdict"]["verdict"] == "<"]
+    if below:
+        a("**robust4j is below the best reference on held-out data** in: " + "; ".join(
+            "%s on `%s` (%s)" % (row["title"], f, res[(row["id"], f)]["verdict"]["reason"]) for row, f in below) + ".")
+        a("")
+    found = []
+    a = found.append
+    for row in done:
+        for f in hx:
+            r = res.get((row["id"], f))
+            if not r:
+                continue
+            for name, rec in r["implementations"].items():
+                s = rec.get("score")
+                if rec.get("error"):
+                    a("- %s on `%s`: **%s did not finish**: %s" % (row["title"], f, name, md(rec["error"]).splitlines()[0][:200]))
+                elif s and (s["out_of_bounds"] or s["out_of_ball"]):
+                    a("- %s on `%s`: **%s returned invalid adversarials**: %d outside [0, 1], %d outside the ε-ball "
+                      "(counted as failures)." % (row["title"], f, name, s["out_of_bounds"], s["out_of_ball"]))
+                own = rec.get("own_success_rate")
+                if name == "robust4j" and row["kind"] == "bounded" and s and s["success_rate"] == 1.0 and all(
+                        (v.get("score") or {}).get("success_rate") == 1.0 for v in r["implementations"].values()):
+                    a("- %s on `%s`: every implementation breaks every correctly classified sample, so the row "
+                      "cannot tell them apart on success rate." % (row["title"], f))
+                if name == "robust4j" and s and own is not None and s["success_rate"] is not None and abs(own - s["success_rate"]) > 1e-9:
+                    a("- %s on `%s`: robust4j's own success rate %.3f differs from PyTorch's re-check %.3f."
+                      % (row["title"], f, own, s["success_rate"]))
+    a = out
+    a("Findings on held-out data (computed from the records):%s" % ("" if found else " none."))
+    a("")
+    for line in found:
+        a(line)
+    if found:
+        a("")
+    for row in done:
+        a('<a id="%s-heldout"></a>' % row["id"])
+        a("### %s — held-out" % row["title"])
+        a("")
+        a("Settings and mapping: as in [the row above](#%s)." % row["id"])
+        a("")
+        row_tables(out, row, hx, res)
 
 
 def first_correct(r):
@@ -296,3 +393,76 @@ def short_reason(vd):
 
 def md(s):
     return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def smoothing_section(a):
+    """Randomized smoothing: robust4j certify against the authors' Smooth.certify, from the records
+    that scripts/conformance/smoothing.py writes (results/smoothing-<fixture>.json)."""
+    paths = sorted(glob.glob(os.path.join(RESULTS, "smoothing-*.json")))
+    if not paths:
+        return
+    a("## Randomized smoothing: `certify` against the authors' `Smooth.certify`")
+    a("")
+    a("Written by `scripts/conformance/smoothing.py` (issue #15), which runs `Smooth.certify` of "
+      "[locuslab/smoothing](https://github.com/locuslab/smoothing) (`code/core.py`, Cohen, Rosenfeld and Kolter, "
+      "ICML 2019) and `robust4j certify` with the same σ, n0, n and α on the same fixture images. The reference "
+      "is imported unmodified with two shims: its `torch.randn_like(..., device='cuda')` draws on the CPU, and "
+      "SciPy's `binom_test` (removed in SciPy 1.12) is put back from `binomtest` when missing.")
+    a("")
+    a("The two draw different noise, so they are compared on what the noise does not decide:")
+    a("")
+    a("1. **Statistics, exactly**: the reference's `_lower_confidence_bound` (statsmodels' Clopper–Pearson) and "
+      "`σ·norm.ppf` applied to robust4j's vote counts give robust4j's bound and radius (tolerance 1e-9).")
+    a("2. **Certified predictions** (a class or abstain) are the same on every sample except where the vote "
+      "rate is within Monte Carlo error of the abstention threshold (the rate p* at which the Clopper–Pearson "
+      "bound reaches 1/2): |p̂ − p*| ≤ 3·√2·se, p̂ the two runs' pooled rate, se = √(p̂(1−p̂)/n).")
+    a("3. **Radii** of samples both certify for the same class: the two vote counts are independent binomials "
+      "with the same p, so their difference has standard error √(2np(1−p)); a sample whose counts differ by more "
+      "than 3 standard errors (+1) is out of tolerance. The tolerance is on counts, not radii, because the radius "
+      "σ·Φ⁻¹(p̲A) is steep in the count near p = 1 (slope σ/φ(Φ⁻¹(p̲A)) per unit of rate); the radius "
+      "differences it allows are reported as measured.")
+    a("4. **Certified accuracy per radius**: the difference is within 2·√(b + c)/N, b + c the samples only one "
+      "run counts at that radius (as the attack rows' tolerance), never less than one sample.")
+    a("")
+    for path in paths:
+        r = json.load(open(path))
+        c = r["comparison"]
+        st = r["settings"]
+        a("`%s`, first %d images, σ = %s, n0 = %d, n = %d, α = %s, noise batch %d; recorded %s. Verdict: **%s**." % (
+            r["fixture"], r["samples"], st["sigma"], st["n0"], st["n"], st["alpha"], st["batch"], r["recorded"],
+            r["verdict"]))
+        a("")
+        a("| L2 radius | certified accuracy, robust4j | certified accuracy, reference | samples only one counts | tolerance |")
+        a("| --- | --- | --- | --- | --- |")
+        for row in c["certified_accuracy"]:
+            a("| %.2f | %.3f | %.3f | %d | %.3f%s |" % (row["radius"], row["robust4j"], row["reference"], row["discordant"],
+                                                      row["tolerance"], "" if row["within"] else " **out**"))
+        a("")
+        diff = c["predictions_differ_not_borderline"]
+        a("| check | result |")
+        a("| --- | --- |")
+        a("| statistics on robust4j's counts, max abs error vs the reference's functions | %.2g |" % c["statistics_max_abs_error"])
+        a("| same certified prediction (class or abstain) | %d of %d |" % (c["predictions_agree"], r["samples"]))
+        a("| different, within Monte Carlo error of the threshold (p* = %.3f) | %d |" % (c["threshold_rate"],
+                                                                                     c["predictions_differ_borderline"]))
+        a("| different elsewhere | %d%s |" % (len(diff), (" (samples %s)" % ", ".join(map(str, diff))) if diff else ""))
+        a("| certified by both for the same class | %d |" % c["both_certified_same_class"])
+        a("| radius difference robust4j − reference: mean, mean abs, max abs | %s, %s, %s |" % (
+            fmt(c["radius_diff_mean"], 4), fmt(c["radius_diff_mean_abs"], 4), fmt(c["radius_diff_max_abs"], 4)))
+        oot = c["radius_counts_out_of_tolerance"]
+        a("| vote counts more than 3 standard errors apart | %d%s |" % (len(oot), (" (samples %s)" % ", ".join(map(str, oot))) if oot else ""))
+        a("| abstention rate, robust4j / reference | %.3f / %.3f |" % (c["abstention_rate"]["robust4j"], c["abstention_rate"]["reference"]))
+        a("| seconds (1 thread; robust4j without JVM start-up), robust4j / reference | %.0f / %.0f (load average %s:"
+          " rough, not a benchmark) |" % (r["robust4j"]["seconds"], r["reference"]["seconds"], r.get("load_average", "?")))
+        a("")
+        ref = r["reference"]
+        a("Reference: %s at `%s` (%s); PyTorch %s, SciPy %s, statsmodels %s. robust4j sources at `%s`." % (
+            ref["repository"], ref["commit"], ref["date"], ref["versions"]["torch"], ref["versions"]["scipy"],
+            ref["versions"]["statsmodels"], r["robust4j"]["robust4j_commit"]))
+        a("")
+        a("<details><summary>robust4j command</summary>")
+        a("")
+        a("`%s`" % re.sub(r"/tmp/smooth-[^/]+/", "$TMP/", r["robust4j"]["command"].replace("`", "")))
+        a("")
+        a("</details>")
+        a("")

@@ -131,6 +131,7 @@ write("csv/negative-label.csv", b"label,a,b\n0,0.1,0.2\n-1,0.3,0.4\n")
 write("csv/empty.csv", b"")
 write("csv/header-only.csv", b"label,a,b\n")
 write("csv/binary.csv", bytes(range(256)) * 4)
+write("csv/open-quote.csv", b"label,a,b\n0,0.1,0.2\n1,\"0.3,0.4\n")
 
 # --- image folders ---
 for name, (w, h) in {"big-12000": (12000, 12000), "huge-65535": (65535, 65535), "mid-4000": (4000, 4000)}.items():
@@ -162,5 +163,7 @@ write("config/aliases.yaml", ("a: &a [" + ",".join(["x"] * 10) + "]\n"
                               + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
                                         for i in range(8))).encode())
 write("config/binary.yaml", bytes(range(256)))
+write("config/bad-device.yaml", b"data: sample\nattacks: [fgsm]\ntarget_success_rate: 0.2\ndevice: tpu\n")
+write("config/absent-gpu.yaml", b"data: sample\nattacks: [fgsm]\ntarget_success_rate: 0.2\ndevice: gpu:9999\n")
 write("config/deep.yaml", b"data: " + b"[" * 100000 + b"]" * 100000 + b"\n")
 print("wrote the hostile corpus to", HERE)

@@ -1,5 +1,6 @@
 package dev.robust4j;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.EvasionAttack;
@@ -88,6 +89,21 @@ public final class Robust4j {
      * @throws IllegalArgumentException if the path is not a model robust4j can load
      */
     public static Classifier loadModel(Path path, long[] inputShape, Bounds bounds) {
+        return loadModel(path, inputShape, bounds, Device.cpu());
+    }
+
+    /**
+     * Loads a model as {@link #loadModel(Path, long[], Bounds)} does, to run on a device.
+     *
+     * @param path the file or directory
+     * @param inputShape the per-sample input shape, for TorchScript and ONNX files
+     * @param bounds the input bounds for TorchScript and ONNX files, or {@code null} for {@code [0, 1]}
+     * @param device {@link Device#cpu()} or a GPU ({@link dev.robust4j.model.Devices#parse})
+     * @return the model; close it if it is {@link AutoCloseable}
+     * @throws IllegalArgumentException if the path is not a model robust4j can load, or the device
+     *     is not available
+     */
+    public static Classifier loadModel(Path path, long[] inputShape, Bounds bounds, Device device) {
         if (Files.isDirectory(path)) {
             if (!ModelDirectory.isModelDirectory(path)) {
                 throw new IllegalArgumentException(
@@ -95,7 +111,7 @@ public final class Robust4j {
                                 + " 'robust4j train', a TorchScript .pt or an ONNX .onnx file");
             }
             try {
-                return ModelDirectory.load(path);
+                return ModelDirectory.load(path, device);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read model directory " + path + ": " + e.getMessage(), e);
             }
@@ -124,12 +140,14 @@ public final class Robust4j {
                     .setModelFile(path)
                     .setInputShape(inputShape)
                     .optBounds(bounds == null ? Bounds.UNIT : bounds)
+                    .optDevice(device)
                     .build();
         }
         return TorchScriptClassifier.builder()
                 .setModelFile(path)
                 .setInputShape(inputShape)
                 .optBounds(bounds == null ? Bounds.UNIT : bounds)
+                .optDevice(device)
                 .build();
     }
 

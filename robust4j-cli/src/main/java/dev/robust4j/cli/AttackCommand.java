@@ -107,6 +107,7 @@ final class AttackCommand implements Callable<Integer> {
         try (Outputs outputs = new Outputs()) {
             dataOptions.claimInputs(outputs);
             modelOptions.claimInputs(outputs);
+            modelOptions.device(); // a bad --device fails before any data is read
             outputs.file("--save-adversarial", saveAdversarial);
             outputs.file("--json", json);
             if (batchSize < 1) {

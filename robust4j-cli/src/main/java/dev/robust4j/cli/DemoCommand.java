@@ -71,6 +71,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Try every defence, even after one met the target.")
     boolean all;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]", description = ModelOptions.DEVICE_HELP)
+    String device;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -109,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         if (trainSamples != null && trainSamples < 20) {
             throw new IllegalArgumentException("--train-samples must be >= 20, got " + trainSamples);
         }
+        ModelOptions.parseDevice(device);
         try (Outputs outputs = new Outputs()) {
             outputs.directory("--report", report, ReportWriter.JSON, ReportWriter.INDEX);
             return run(outputs);
@@ -127,7 +131,8 @@ final class DemoCommand implements Callable<Integer> {
         out().printf(Locale.ROOT, "robust4j demo: Fashion-MNIST (bundled sample), %d training images (%d held out to"
                         + " calibrate the detector), %d test images to attack%n", fit.size(), held, test.size());
         Retraining recipe = new Retraining(fit, NetworkSpec.of("cnn", "relu", fit.sampleShape(), fit.numClasses()),
-                Bounds.UNIT, TrainingConfig.builder().optEpochs(epochs).optSeed(seed).build());
+                Bounds.UNIT, TrainingConfig.builder().optEpochs(epochs).optSeed(seed)
+                        .optDevice(ModelOptions.parseDevice(device)).build());
         List<DefenceCandidate> candidates = new ArrayList<>();
         for (String d : DEFENCES) {
             candidates.add(DefenceCandidate.parse(d));

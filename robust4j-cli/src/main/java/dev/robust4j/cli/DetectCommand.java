@@ -127,6 +127,7 @@ final class DetectCommand implements Callable<Integer> {
         try (Outputs outputs = new Outputs()) {
             dataOptions.claimInputs(outputs);
             modelOptions.claimInputs(outputs);
+            modelOptions.device(); // a bad --device fails before any data is read
             outputs.file("--json", json);
             if (train) {
                 return trainDetector(outputs);

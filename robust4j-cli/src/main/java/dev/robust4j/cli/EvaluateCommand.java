@@ -1,10 +1,12 @@
 package dev.robust4j.cli;
 
+import ai.djl.Device;
 import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.Split;
 import dev.robust4j.evaluate.AttackPool;
 import dev.robust4j.evaluate.DefenceCandidate;
+import dev.robust4j.evaluate.PhysicalThreat;
 import dev.robust4j.evaluate.Retraining;
 import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.RobustnessTest;
@@ -14,6 +16,7 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.model.NormalizedClassifier;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.report.ReportWriter;
+import dev.robust4j.transform.TransformSpec;
 import dev.robust4j.nn.ModelDirectory;
 import dev.robust4j.nn.NetworkSpec;
 import dev.robust4j.nn.TrainingConfig;
@@ -116,12 +119,38 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Clean data to calibrate a detector on (default: the last 1,000 training samples).")
     String calibration;
 
+    @Option(names = "--survival", paramLabel = "k=v,...",
+            description = "A physical threat model: measure every attack's adversarials, and the clean inputs, under"
+                    + " random transformations (rotation, translation, scale, brightness, contrast, noise, blur; the"
+                    + " names of --survival on attack), and judge the target on the success rate under them.")
+    String survival;
+
+    @Option(names = "--survival-draws", paramLabel = "N",
+            description = "Transformations drawn per sample for --survival (default: 50).")
+    Integer survivalDraws;
+
+    @Option(names = "--survival-seed", paramLabel = "S", description = "Seed of the --survival draws (default: 0).")
+    Long survivalSeed;
+
+    @Option(names = "--survival-strengths", paramLabel = "F[,F...]",
+            description = "Factors of the --survival transformation for the report's chart of survival against"
+                    + " strength (default: 0,0.25,0.5,0.75,1; '' for no chart).")
+    String survivalStrengths;
+
+    @Option(names = "--survival-strength-draws", paramLabel = "N",
+            description = "Draws per sample at each strength of the chart (default: 8).")
+    Integer survivalStrengthDraws;
+
     @Option(names = "--all", description = "Try every defence, even after one met the target.")
     boolean all;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "128",
             description = "Samples per attack call (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]",
+            description = ModelOptions.DEVICE_HELP + " Overrides the configuration's device:.")
+    String device;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Write index.html and report.json into DIR.")
     Path report;
@@ -161,9 +190,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Bounds b = s.bounds == null ? null : new Bounds(s.bounds[0], s.bounds[1]);
         Classifier loaded = null;
         Classifier model = null;
-        try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null)) {
+        Device dev = s.device;
+        try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null, dev)) {
             if (s.model != null) {
-                loaded = ModelOptions.open(s.model, shape, b, s.numClasses);
+                loaded = ModelOptions.open(s.model, shape, b, s.numClasses, dev);
                 model = loaded;
                 if (s.normalization != null) {
                     try {
@@ -200,10 +230,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     .optCalibration(calibrationData)
                     .optDefences(candidates)
                     .optCurves(s.curves)
+                    .optPhysical(s.physical)
                     .optBatchSize(s.batchSize)
                     .optExamples(s.examples)
                     .optStopWhenMet(s.stopWhenMet)
-                    .optModelLoader(path -> ModelOptions.open(path.toString(), shape, b, null))
+                    .optModelLoader(path -> ModelOptions.open(path.toString(), shape, b, null, dev))
                     .optListener(console)
                     .optConfig("command", "robust4j evaluate");
             if (config != null) {
@@ -241,7 +272,8 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("retraining needs an architecture: give --arch (training: arch:), or a"
                     + " model directory written by 'robust4j train' as the model");
         }
-        TrainingConfig.Builder c = TrainingConfig.builder().optEpochs(t.epochs).optBatchSize(t.batchSize).optSeed(t.seed);
+        TrainingConfig.Builder c = TrainingConfig.builder().optEpochs(t.epochs).optBatchSize(t.batchSize).optSeed(t.seed)
+                .optDevice(s.device);
         if (t.learningRate != null) {
             c.optLearningRate(t.learningRate);
         }
@@ -263,7 +295,8 @@ final class EvaluateCommand implements Callable<Integer> {
     private EvaluationSpec fromConfig() {
         List<String> clash = new ArrayList<>();
         for (String name : List.of("--model", "--input-shape", "--bounds", "--mean", "--std", "--num-classes", "--data", "--labels",
-                "--limit", "--attacks", "--target-sr", "--defence", "--train-data", "--arch", "--calibration", "--all")) {
+                "--limit", "--attacks", "--target-sr", "--defence", "--train-data", "--arch", "--calibration", "--all",
+                "--survival", "--survival-draws", "--survival-seed", "--survival-strengths", "--survival-strength-draws")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
                 clash.add(name);
             }
@@ -279,6 +312,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (json != null) {
             s.json = json;
         }
+        if (device != null) {
+            s.device = ModelOptions.parseDevice(device);
+        }
         return s;
     }
 
@@ -293,6 +329,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target-sr is required, e.g. --target-sr 0.2");
         }
         EvaluationSpec s = new EvaluationSpec();
+        s.device = ModelOptions.parseDevice(device);
         s.model = model;
         s.inputShape = inputShape == null ? null : ModelOptions.parseShape(inputShape);
         if (mean != null || std != null) {
@@ -325,12 +362,67 @@ final class EvaluateCommand implements Callable<Integer> {
         } else if (arch != null) {
             throw new IllegalArgumentException("--arch needs --train-data to train on");
         }
+        s.physical = physical();
         s.calibration = calibration;
         s.stopWhenMet = !all;
         s.batchSize = batchSize;
         s.report = report;
         s.json = json;
         return s;
+    }
+
+    /** The physical threat model of the --survival flags, or null without --survival. */
+    private PhysicalThreat physical() {
+        if (survival == null) {
+            for (String name : List.of("--survival-draws", "--survival-seed", "--survival-strengths",
+                    "--survival-strength-draws")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " needs --survival (the transformations, e.g."
+                            + " --survival rotation=15,translation=2)");
+                }
+            }
+            return null;
+        }
+        TransformSpec transform;
+        try {
+            transform = TransformSpec.parse(survival);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--survival: " + e.getMessage(), e);
+        }
+        if (transform.isIdentity()) {
+            throw new IllegalArgumentException("--survival must name at least one transformation, e.g."
+                    + " rotation=15,translation=2; got '" + survival + "'");
+        }
+        int draws = survivalDraws == null ? PhysicalThreat.DEFAULT_DRAWS : survivalDraws;
+        if (draws < 1) {
+            throw new IllegalArgumentException("--survival-draws must be >= 1, got " + draws);
+        }
+        int strengthDraws = survivalStrengthDraws == null ? PhysicalThreat.DEFAULT_STRENGTH_DRAWS : survivalStrengthDraws;
+        if (strengthDraws < 1) {
+            throw new IllegalArgumentException("--survival-strength-draws must be >= 1, got " + strengthDraws);
+        }
+        double[] strengths = PhysicalThreat.DEFAULT_STRENGTHS;
+        if (survivalStrengths != null) {
+            List<Double> values = new ArrayList<>();
+            for (String part : survivalStrengths.split(",", -1)) {
+                if (part.isBlank() && survivalStrengths.isBlank()) {
+                    continue;
+                }
+                try {
+                    values.add(Double.parseDouble(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--survival-strengths must be factors in [0, 1] separated by"
+                            + " commas, e.g. 0,0.5,1; got '" + survivalStrengths + "'");
+                }
+            }
+            strengths = values.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        try {
+            return new PhysicalThreat(transform, draws, survivalSeed == null ? 0 : survivalSeed, strengths,
+                    strengthDraws);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage().replaceFirst("^survival ", "survival-"), e);
+        }
     }
 
     /**

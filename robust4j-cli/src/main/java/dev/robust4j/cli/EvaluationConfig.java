@@ -31,12 +31,13 @@ final class EvaluationConfig {
     static final Set<String> TOP = Set.of("model", "input_shape", "bounds", "normalization", "num_classes", "data",
             "labels", "limit",
             "threat_model", "target_success_rate", "attacks", "defences", "training", "calibration", "curves",
-            "batch_size", "examples", "stop_when_met", "report", "json");
+            "batch_size", "examples", "stop_when_met", "report", "json", "device", "survival");
     static final Set<String> TRAINING = Set.of("data", "labels", "limit", "arch", "activation", "epochs", "batch_size",
             "learning_rate", "seed");
     static final Set<String> CALIBRATION = Set.of("data", "labels", "limit");
     static final Set<String> CURVE = Set.of("attack", "params", "epsilons", "samples");
     static final Set<String> NAMED = Set.of("name", "params");
+    static final Set<String> SURVIVAL = Set.of("transform", "draws", "seed", "strengths", "strength_draws");
     static final Set<String> NORMALIZATION = Set.of("mean", "std");
 
     private final Path file;
@@ -92,6 +93,9 @@ final class EvaluationConfig {
         s.bounds = bounds(root.get("bounds"));
         s.normalization = normalization(root.get("normalization"));
         s.numClasses = integer(root, "num_classes", "", 2);
+        if (root.has("device")) {
+            s.device = device(root.get("device"));
+        }
         s.data = location(root, "data", true);
         s.labels = path(root, "labels", "");
         s.limit = integer(root, "limit", "", 1);
@@ -124,6 +128,9 @@ final class EvaluationConfig {
             for (int i = 0; i < curves.size(); i++) {
                 s.curves.add(curve(curves.get(i), "curves[" + i + "]."));
             }
+        }
+        if (root.has("survival")) {
+            s.physical = survival(root.get("survival"));
         }
         Integer batch = integer(root, "batch_size", "", 1);
         s.batchSize = batch == null ? s.batchSize : batch;
@@ -173,6 +180,67 @@ final class EvaluationConfig {
             out.seed = seed.asLong();
         }
         return out;
+    }
+
+    /**
+     * The physical threat model: {@code survival: {transform: rotation=15,translation=2 (or a
+     * mapping), draws, seed, strengths, strength_draws}}.
+     */
+    private dev.robust4j.evaluate.PhysicalThreat survival(JsonNode node) {
+        mapping(node, "survival");
+        keys(node, SURVIVAL, "survival.");
+        JsonNode t = node.get("transform");
+        dev.robust4j.transform.TransformSpec spec;
+        try {
+            if (t != null && t.isObject()) {
+                spec = dev.robust4j.transform.TransformSpec.of(params(t, "survival.transform"));
+            } else if (t != null && t.isTextual() && !t.asText().isBlank()) {
+                spec = dev.robust4j.transform.TransformSpec.parse(t.asText());
+            } else {
+                throw error("survival.transform", "transformation parameters such as rotation=15,translation=2 or"
+                        + " {rotation: 15, translation: 2}", t);
+            }
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IllegalArgumentException(file + ": survival.transform: " + e.getMessage(), e);
+        }
+        Integer draws = integer(node, "draws", "survival.", 1);
+        long seed = 0;
+        if (node.has("seed")) {
+            JsonNode v = node.get("seed");
+            if (!v.isIntegralNumber()) {
+                throw error("survival.seed", "an integer", v);
+            }
+            seed = v.asLong();
+        }
+        double[] strengths = dev.robust4j.evaluate.PhysicalThreat.DEFAULT_STRENGTHS;
+        if (node.has("strengths")) {
+            JsonNode a = node.get("strengths");
+            String expected = "a list of increasing factors in [0, 1], e.g. [0, 0.25, 0.5, 0.75, 1]";
+            if (!a.isArray()) {
+                throw error("survival.strengths", expected, a);
+            }
+            strengths = new double[a.size()];
+            for (int i = 0; i < strengths.length; i++) {
+                if (!a.get(i).isNumber()) {
+                    throw error("survival.strengths", expected, a);
+                }
+                strengths[i] = a.get(i).asDouble();
+            }
+        }
+        Integer strengthDraws = integer(node, "strength_draws", "survival.", 1);
+        try {
+            return new dev.robust4j.evaluate.PhysicalThreat(spec,
+                    draws == null ? dev.robust4j.evaluate.PhysicalThreat.DEFAULT_DRAWS : draws, seed, strengths,
+                    strengthDraws == null ? dev.robust4j.evaluate.PhysicalThreat.DEFAULT_STRENGTH_DRAWS : strengthDraws);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage().replaceFirst("^survival strengths", "survival.strengths")
+                    .replaceFirst("^survival strength draws", "survival.strength_draws")
+                    .replaceFirst("^survival draws", "survival.draws");
+            throw new IllegalArgumentException(file + ": " + m, e);
+        }
     }
 
     private CurveSpec curve(JsonNode c, String where) {
@@ -265,6 +333,16 @@ final class EvaluationConfig {
         if (node == null || !node.isObject()) {
             throw error(key, "a mapping of settings", node);
         }
+    }
+
+    private ai.djl.Device device(JsonNode node) {
+        ai.djl.Device d;
+        try {
+            d = dev.robust4j.model.Devices.parse(node == null || !node.isTextual() ? null : node.asText());
+        } catch (IllegalArgumentException e) {
+            throw error("device", "cpu, gpu or gpu:N with N >= 0", node);
+        }
+        return dev.robust4j.model.Devices.require(d, "PyTorch", file + ": device");
     }
 
     private String text(JsonNode node, String key) {

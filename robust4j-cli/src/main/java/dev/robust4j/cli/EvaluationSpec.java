@@ -17,6 +17,8 @@ final class EvaluationSpec {
     /** Normalisation the model expects, or null. */
     dev.robust4j.model.Normalization normalization;
     Integer numClasses;
+    /** Where local models run and train; the CPU unless {@code device:} or {@code --device} says otherwise. */
+    ai.djl.Device device = ai.djl.Device.cpu();
     String data;
     Path labels;
     Integer limit;
@@ -29,6 +31,8 @@ final class EvaluationSpec {
     Path calibrationLabels;
     Integer calibrationLimit;
     final List<CurveSpec> curves = new ArrayList<>();
+    /** The physical threat model (survival: in YAML, --survival flags), or null. */
+    dev.robust4j.evaluate.PhysicalThreat physical;
     int batchSize = 128;
     int examples = 8;
     boolean stopWhenMet = true;

@@ -1,10 +1,12 @@
 package dev.robust4j.cli;
 
+import ai.djl.Device;
 import dev.robust4j.Robust4j;
 import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Devices;
 import dev.robust4j.model.Normalization;
 import dev.robust4j.model.NormalizedClassifier;
 import dev.robust4j.model.HttpClassifier;
@@ -88,13 +90,45 @@ final class ModelOptions {
         }
     }
 
+    /** The description of every command's {@code --device}. */
+    static final String DEVICE_HELP = "Where models run: cpu (default), gpu (the first CUDA device) or gpu:N. A GPU needs"
+            + " the CUDA natives of the engine on the class path and a visible device.";
+
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]", description = DEVICE_HELP)
+    String device;
+
+    /**
+     * Parses and checks a {@code --device} value: one line naming the value and what is available
+     * when it cannot be used.
+     *
+     * @param text the value, or {@code null} for the CPU
+     * @return the device
+     */
+    static Device parseDevice(String text) {
+        if (text == null) {
+            return Device.cpu();
+        }
+        Device d;
+        try {
+            d = Devices.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+        return Devices.require(d, "PyTorch", "--device");
+    }
+
+    /** @return the device of {@code --device}, checked */
+    Device device() {
+        return parseDevice(device);
+    }
+
     @Option(names = "--max-answer-bytes", paramLabel = "BYTES",
             description = "Largest answer read from an HTTP model, in bytes (default: 16777216, 16 MiB).")
     Long maxAnswerBytes;
 
     Loaded load(Dataset data) {
         Normalization n = normalization();
-        Classifier opened = open(model, shape(data), bounds(), numClasses, maxAnswerBytes);
+        Classifier opened = open(model, shape(data), bounds(), numClasses, maxAnswerBytes, device());
         if (n == null) {
             return new Loaded(opened, opened);
         }
@@ -188,10 +222,15 @@ final class ModelOptions {
      * @return the model; the caller closes it
      */
     static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses) {
-        return open(location, shape, bounds, numClasses, null);
+        return open(location, shape, bounds, numClasses, null, Device.cpu());
     }
 
-    static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes) {
+    static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses, Device device) {
+        return open(location, shape, bounds, numClasses, null, device);
+    }
+
+    static Classifier open(String location, long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes,
+            Device device) {
         if (location == null || location.isBlank()) {
             throw new IllegalArgumentException("--model must be a model file, a model directory or an http(s) URL, got '"
                     + (location == null ? "" : location) + "'");
@@ -204,6 +243,10 @@ final class ModelOptions {
             throw new IllegalArgumentException("--num-classes must be >= 2, got " + numClasses);
         }
         if (isUrl(location)) {
+            if (!Device.Type.CPU.equals(device.getDeviceType())) {
+                throw new IllegalArgumentException("--device " + Devices.name(device) + " does not apply to the HTTP model "
+                        + location + ", which runs on its server; expected --device cpu or none");
+            }
             if (numClasses == null) {
                 throw new IllegalArgumentException("the HTTP model " + location + " needs --num-classes K, the number"
                         + " of scores in each row of its answers");
@@ -218,7 +261,7 @@ final class ModelOptions {
             }
             return b.build();
         }
-        Classifier m = Robust4j.loadModel(Path.of(location), shape, bounds);
+        Classifier m = Robust4j.loadModel(Path.of(location), shape, bounds, device);
         if (numClasses != null && m.numClasses() != numClasses) {
             String message = "--num-classes is " + numClasses + " but " + m.description() + " has " + m.numClasses()
                     + " classes";
@@ -247,7 +290,7 @@ final class ModelOptions {
      * @return the loader; close it after the attack's last use
      */
     Loader loader(Dataset data) {
-        return new Loader(shape(data), bounds(), numClasses, maxAnswerBytes);
+        return new Loader(shape(data), bounds(), numClasses, maxAnswerBytes, device());
     }
 
     private long[] shape(Dataset data) {
@@ -264,22 +307,26 @@ final class ModelOptions {
         private final Bounds bounds;
         private final Integer numClasses;
         private final Long maxAnswerBytes;
+        private final Device device;
         private final List<Classifier> loaded = new ArrayList<>();
 
-        Loader(long[] shape, Bounds bounds, Integer numClasses) {
-            this(shape, bounds, numClasses, null);
+        Loader(long[] shape, Bounds bounds, Integer numClasses, Device device) {
+            this(shape, bounds, numClasses, null, device);
         }
 
-        Loader(long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes) {
+        Loader(long[] shape, Bounds bounds, Integer numClasses, Long maxAnswerBytes, Device device) {
             this.shape = shape;
             this.bounds = bounds;
             this.numClasses = numClasses;
             this.maxAnswerBytes = maxAnswerBytes;
+            this.device = device;
         }
 
         @Override
         public Classifier load(String path) {
-            Classifier m = open(path, shape, bounds, numClasses, isUrl(path) ? maxAnswerBytes : null);
+            // a remote surrogate runs on its server: the device applies to local models only
+            Classifier m = open(path, shape, bounds, numClasses, isUrl(path) ? maxAnswerBytes : null,
+                    isUrl(path) ? Device.cpu() : device);
             loaded.add(m);
             return m;
         }
@@ -307,7 +354,7 @@ final class ModelOptions {
 
     /** Loads an ensemble member with the main model's input shape and bounds. */
     Classifier loadMember(Path path, Classifier like) {
-        return Robust4j.loadModel(path, like.inputShape().getShape(), like.bounds());
+        return Robust4j.loadModel(path, like.inputShape().getShape(), like.bounds(), device());
     }
 
     /** Views the data with the model's input shape when the sizes agree. */

@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Versions.class,
         description = "Attack, defend and test machine-learning classifiers.",
-        subcommands = {DemoCommand.class, EvaluateCommand.class, TrainCommand.class, AttackCommand.class, DetectCommand.class},
+        subcommands = {DemoCommand.class, EvaluateCommand.class, TrainCommand.class, AttackCommand.class, DetectCommand.class,
+                ServeCommand.class,
+                CertifyCommand.class},
         footer = {"", "Exit codes: 0 done; 1 the robustness target was not met; 2 bad usage or bad input."})
 public final class Robust4jCli implements Runnable {
 

@@ -1,6 +1,7 @@
 package dev.robust4j.cli;
 
 import dev.robust4j.evaluate.AttackOutcome;
+import dev.robust4j.evaluate.PhysicalResult;
 import dev.robust4j.evaluate.RobustnessListener;
 import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.Round;
@@ -88,9 +89,27 @@ final class RobustnessConsole implements RobustnessListener {
                     Summaries.f3(a.linfMax()), a.queriesMean(), a.seconds(),
                     Double.isNaN(a.detectedRate()) ? "" : "  (detector flagged " + Summaries.f3(a.detectedRate()) + ")");
         }
-        out.printf(Locale.ROOT, "  clean accuracy %s, worst-case SR %s, robust accuracy %s: target %s (%.1f s)%n",
-                Summaries.f3(r.cleanAccuracy()), Summaries.f3(r.successRate()), Summaries.f3(r.robustAccuracy()),
-                r.targetMet() ? "met" : "not met", r.seconds());
+        PhysicalResult p = r.physical();
+        if (p == null) {
+            out.printf(Locale.ROOT, "  clean accuracy %s, worst-case SR %s, robust accuracy %s: target %s (%.1f s)%n",
+                    Summaries.f3(r.cleanAccuracy()), Summaries.f3(r.successRate()), Summaries.f3(r.robustAccuracy()),
+                    r.targetMet() ? "met" : "not met", r.seconds());
+        } else {
+            out.printf(Locale.ROOT, "  clean accuracy %s, worst-case SR %s, robust accuracy %s (untransformed)%n",
+                    Summaries.f3(r.cleanAccuracy()), Summaries.f3(r.successRate()), Summaries.f3(r.robustAccuracy()));
+            out.printf(Locale.ROOT, "  under %s (%d draws per sample):%n", p.threat().transform().describe(),
+                    p.threat().draws());
+            out.printf(Locale.ROOT, "  %-30s %10s %10s %9s %11s%n", "attack", "SR under T", "robust acc", "survival",
+                    ">= half");
+            for (PhysicalResult.Attack a : p.attacks()) {
+                out.printf(Locale.ROOT, "  %-30s %10s %10s %9s %11s%n", a.label(), Summaries.f3(a.successRate()),
+                        Summaries.f3(a.robustAccuracy()), Summaries.f3(a.survival()),
+                        Summaries.f3(a.survivalAtLeastHalf()));
+            }
+            out.printf(Locale.ROOT, "  clean accuracy under T %s, worst-case SR under T %s, robust accuracy under T %s:"
+                    + " target %s (%.1f s)%n", Summaries.f3(p.cleanAccuracy()), Summaries.f3(p.successRate()),
+                    Summaries.f3(p.robustAccuracy()), r.targetMet() ? "met" : "not met", r.seconds());
+        }
         out.flush();
     }
 
@@ -110,8 +129,20 @@ final class RobustnessConsole implements RobustnessListener {
                     r.index() + (r.index() == report.bestRound() ? "*" : ""), defence, Summaries.f3(r.cleanAccuracy()),
                     Summaries.f3(r.successRate()), Summaries.f3(r.robustAccuracy()), r.seconds());
         }
-        out.printf(Locale.ROOT, "  (* best round; SR is the per-sample worst case over the attack pool)%n%n%s%n",
-                report.verdict());
+        PhysicalResult physical = report.rounds().get(0).physical();
+        if (physical != null) {
+            out.printf(Locale.ROOT, "  under %s (%d draws per sample):%n", physical.threat().transform().describe(),
+                    physical.threat().draws());
+            out.printf(Locale.ROOT, "  %-5s %-58s %9s %6s %10s%n", "round", "", "clean acc", "SR", "robust acc");
+            for (Round r : report.rounds()) {
+                PhysicalResult p = r.physical();
+                out.printf(Locale.ROOT, "  %-5s %-58s %9s %6s %10s%n",
+                        r.index() + (r.index() == report.bestRound() ? "*" : ""), "", Summaries.f3(p.cleanAccuracy()),
+                        Summaries.f3(p.successRate()), Summaries.f3(p.robustAccuracy()));
+            }
+        }
+        out.printf(Locale.ROOT, "  (* best round; SR is the per-sample worst case over the attack pool%s)%n%n%s%n",
+                physical == null ? "" : "; the target is judged on the SR under the transformations", report.verdict());
         out.flush();
     }
 

@@ -1,5 +1,6 @@
 package dev.robust4j.cli;
 
+import ai.djl.Device;
 import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceSpec;
@@ -70,6 +71,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--device", paramLabel = "cpu|gpu[:N]", description = ModelOptions.DEVICE_HELP)
+    String device;
+
     @Option(names = "--out", required = true, paramLabel = "M", description = "The model directory to write.")
     Path out;
 
@@ -94,23 +98,26 @@ final class TrainCommand implements Callable<Integer> {
             if (numClasses != null && numClasses < 2) {
                 throw new IllegalArgumentException("--num-classes must be >= 2, got " + numClasses);
             }
+            ModelOptions.parseDevice(device);
             return run();
         }
     }
 
     private int run() throws Exception {
+        Device dev = ModelOptions.parseDevice(device);
         Dataset train = dataOptions.load(Split.TRAIN);
         BatchTransform transform = BatchTransform.identity();
         for (String d : defences) {
             transform = transform.andThen(TrainingDefences.create(DefenceSpec.parse(d), Bounds.UNIT,
-                    path -> Robust4j.loadModel(path, train.sampleShape(), Bounds.UNIT)));
+                    path -> Robust4j.loadModel(path, train.sampleShape(), Bounds.UNIT, dev)));
         }
         TrainingConfig.Builder config = TrainingConfig.builder()
                 .optEpochs(epochs)
                 .optBatchSize(batchSize)
                 .optOptimiser(TrainingConfig.Optimiser.parse(optimizer))
                 .optSeed(seed)
-                .optTransform(transform);
+                .optTransform(transform)
+                .optDevice(dev);
         if (learningRate != null) {
             config.optLearningRate(learningRate);
         }

@@ -7,6 +7,7 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
+import dev.robust4j.transform.EotClassifier;
 
 import java.util.SplittableRandom;
 
@@ -29,6 +30,7 @@ public final class AttackContext {
     private final NDManager manager;
     private final SplittableRandom random;
     private final long[] queries;
+    private long[] sampleKeys;
 
     AttackContext(
             Classifier model,
@@ -141,12 +143,31 @@ public final class AttackContext {
      * @return a fresh generator
      */
     public SplittableRandom sampleRandom(long streamSeed, int sample) {
-        int dim = sampleSize();
-        long h = 0x9E3779B97F4A7C15L;
-        for (int f = sample * dim; f < (sample + 1) * dim; f++) {
-            h = mix(h ^ Float.floatToRawIntBits(xData[f]));
+        return new SplittableRandom(mix(sampleKey(sample) ^ streamSeed));
+    }
+
+    /**
+     * A 64-bit key of one sample that depends only on its clean input (its bits), not on its
+     * position in the batch nor on the other samples; {@link #sampleRandom} is seeded from it.
+     *
+     * @param sample the sample's index in this batch
+     * @return the key
+     */
+    public long sampleKey(int sample) {
+        if (sampleKeys == null) {
+            int n = size();
+            int dim = sampleSize();
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                long h = 0x9E3779B97F4A7C15L;
+                for (int f = i * dim; f < (i + 1) * dim; f++) {
+                    h = mix(h ^ Float.floatToRawIntBits(xData[f]));
+                }
+                keys[i] = h;
+            }
+            sampleKeys = keys;
         }
-        return new SplittableRandom(mix(h ^ streamSeed));
+        return sampleKeys[sample];
     }
 
     /** The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijective 64-bit mix. */
@@ -169,7 +190,10 @@ public final class AttackContext {
     }
 
     /**
-     * Evaluates an objective and its input gradient, charging one query per sample.
+     * Evaluates an objective and its input gradient, charging one query per sample. Against an
+     * {@link EotClassifier} (Expectation over Transformation) each row's transformation draws are
+     * keyed by its sample ({@link #sampleKey}) and the number of queries that sample has used, not
+     * by the row's position, so a sample gets the same draws in a batch of any size or order.
      *
      * @param candidates the candidates, one per entry of {@code samples}
      * @param objective the objective
@@ -178,6 +202,16 @@ public final class AttackContext {
      * @return the evaluation, in the candidates' manager
      */
     public Evaluation evaluate(NDArray candidates, Objective objective, NDArray objectiveLabels, int[] samples) {
+        if (model instanceof EotClassifier eot) {
+            // Key each row's draws by its sample and by how many queries that sample has used so far,
+            // so that a sample gets the same draws whatever batch it is attacked in.
+            long[] keys = new long[samples.length];
+            for (int i = 0; i < samples.length; i++) {
+                keys[i] = mix(sampleKey(samples[i]) ^ mix(queries[samples[i]] + 0x632BE59BD9B4E019L));
+            }
+            charge(samples);
+            return eot.evaluate(candidates, objective, objectiveLabels, keys);
+        }
         charge(samples);
         return differentiable().evaluate(candidates, objective, objectiveLabels);
     }

@@ -1,5 +1,13 @@
 package dev.robust4j.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +28,12 @@ import java.util.regex.Pattern;
  * {@link Builder#optHeader(Header)}). The label column is the one named by
  * {@link Builder#optLabelColumn(String)}, or at the index given by
  * {@link Builder#optLabelIndex(int)}; by default, the column named {@code label} if the header has
- * one, else the first column. Cells may be quoted ({@code "1.5"}); blank lines are skipped; a UTF-8
- * byte-order mark is ignored. Every fault (a non-numeric or empty cell, a ragged row, NaN or
+ * one, else the first column. The file is split into rows and cells by Jackson's CSV parser
+ * ({@code jackson-dataformat-csv}): cells may be quoted ({@code "1.5"}, {@code "a, b"}, {@code ""}
+ * for a quote) and a quoted cell may span lines (a column name with a line break); unquoted cells
+ * are trimmed; blank lines are skipped; a UTF-8 byte-order mark is ignored. Faults name the line
+ * a row starts on. A cell longer than 65,536 characters is refused, and a row is refused as soon as
+ * it outgrows the first row or the sample limit, so a huge line cannot exhaust memory. Every fault (a non-numeric or empty cell, a ragged row, NaN or
  * infinity, a label that is not a non-negative integer) is a {@link DataFormatException} naming the
  * file, the line and the column.
  *
@@ -42,6 +54,19 @@ public final class CsvReader {
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NON_FINITE =
             Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
+
+    /** The longest cell read, in characters: far beyond any number or column name, far below a heap. */
+    static final int MAX_CELL_CHARS = 1 << 16;
+
+    /**
+     * Jackson's CSV parser: unquoted cells trimmed, blank lines skipped, each row an array of
+     * strings (robust4j parses the numbers itself, to name the faults its own way).
+     */
+    private static final CsvFactory FACTORY = CsvFactory.builder()
+            .enable(CsvParser.Feature.TRIM_SPACES)
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_CELL_CHARS).build())
+            .build();
 
     private final Header header;
     private final String labelName;
@@ -92,57 +117,102 @@ public final class CsvReader {
     }
 
     private Dataset read(BufferedReader r, String name) throws IOException {
+        r.mark(1);
+        if (r.read() != '\uFEFF') {
+            r.reset(); // no byte-order mark
+        }
+        CsvSchema schema = CsvSchema.emptySchema()
+                .withColumnSeparator(delimiter)
+                .withQuoteChar('"')
+                .withoutEscapeChar();
         List<String> names = null;
         int width = -1;
         int label = -1;
         FloatList features = new FloatList();
         IntList labels = new IntList();
-        String line;
-        int lineNo = 0;
         int firstDataLine = -1;
-        while ((line = r.readLine()) != null) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
-            }
-            if (line.isBlank()) {
-                continue;
-            }
-            List<String> cells = split(line, name, lineNo);
-            if (width < 0) {
-                width = cells.size();
-                boolean isHeader = header == Header.PRESENT
-                        || (header == Header.AUTO && cells.stream().anyMatch(c -> !c.isEmpty() && !looksNumeric(c)));
-                if (isHeader) {
-                    names = cells;
+        try (CsvParser p = FACTORY.createParser(r)) {
+            p.setSchema(schema);
+            List<String> cells = new ArrayList<>();
+            while (true) {
+                int lineNo = 0;
+                cells.clear();
+                try {
+                    JsonToken t = p.nextToken();
+                    if (t == null) {
+                        break;
+                    }
+                    lineNo = p.currentLocation().getLineNr();
+                    if (t != JsonToken.START_ARRAY) {
+                        throw new DataFormatException(name + ":" + lineNo + ": unexpected " + t + "; expected a row");
+                    }
+                    // A row may not grow past the limits: more cells than the first row is a ragged
+                    // row, and the first row is held to the sample limit as it is read.
+                    long most = width >= 0 ? width : Limits.sampleValues() + (labelled ? 1 : 0);
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                        if (t == null) {
+                            throw new DataFormatException(name + ":" + lineNo + ": the file ends inside a row");
+                        }
+                        if (cells.size() >= most) {
+                            if (width >= 0) {
+                                throw new DataFormatException(name + ":" + lineNo + ": ragged row: more than " + width
+                                        + " cells, expected " + width
+                                        + (names != null ? " as in the header" : " as in the first row"));
+                            }
+                            Limits.checkSample(name + ":" + lineNo, "the first row", cells.size() + 1L);
+                        }
+                        if (cells.isEmpty()) {
+                            lineNo = p.currentTokenLocation().getLineNr(); // where the row starts
+                        }
+                        cells.add(p.getText());
+                    }
+                } catch (StreamConstraintsException e) {
+                    throw new DataFormatException(name + ":" + (lineNo > 0 ? lineNo : p.currentLocation().getLineNr())
+                            + ": column " + (cells.size() + 1) + ": a cell longer than " + MAX_CELL_CHARS
+                            + " characters; expected a number or a column name", e);
+                } catch (JsonProcessingException e) {
+                    // the line the row starts on, as for every other fault of a row
+                    throw new DataFormatException(name + ":" + (lineNo > 0 ? lineNo : p.currentLocation().getLineNr())
+                            + ": column " + (cells.size() + 1) + ": " + firstLine(e.getOriginalMessage()), e);
                 }
-                label = labelColumn(names, width, name);
-                if (labelled ? width < 2 : width < 1) {
-                    throw new DataFormatException(name + ":" + lineNo + ": " + width + " column" + (width == 1 ? "" : "s")
-                            + "; expected " + (labelled ? "a label column and at least one feature column"
-                                    : "at least one feature column"));
+                if (cells.size() == 1 && cells.get(0).isBlank()) {
+                    continue; // a blank line
                 }
-                if (isHeader) {
-                    continue;
+                if (width < 0) {
+                    width = cells.size();
+                    boolean isHeader = header == Header.PRESENT
+                            || (header == Header.AUTO && cells.stream().anyMatch(c -> !c.isEmpty() && !looksNumeric(c)));
+                    if (isHeader) {
+                        names = List.copyOf(cells);
+                    }
+                    label = labelColumn(names, width, name);
+                    if (labelled ? width < 2 : width < 1) {
+                        throw new DataFormatException(name + ":" + lineNo + ": " + width + " column" + (width == 1 ? "" : "s")
+                                + "; expected " + (labelled ? "a label column and at least one feature column"
+                                        : "at least one feature column"));
+                    }
+                    if (isHeader) {
+                        continue;
+                    }
                 }
-            }
-            if (cells.size() != width) {
-                throw new DataFormatException(name + ":" + lineNo + ": ragged row: " + cells.size() + " cells, expected "
-                        + width + (names != null ? " as in the header" : " as in the first row"));
-            }
-            if (firstDataLine < 0) {
-                firstDataLine = lineNo;
-                Limits.checkSample(name, "a row of " + width + " columns", width);
-            }
-            if ((long) features.size() + width > Limits.arrayValues()) {
-                Limits.checkArray(name + ":" + lineNo, "the data up to this row", (long) features.size() + width);
-            }
-            for (int c = 0; c < width; c++) {
-                String cell = cells.get(c);
-                if (c == label) {
-                    labels.add(parseLabel(cell, name, lineNo, column(c, names)));
-                } else {
-                    features.add(parseFeature(cell, name, lineNo, column(c, names)));
+                if (cells.size() != width) {
+                    throw new DataFormatException(name + ":" + lineNo + ": ragged row: " + cells.size() + " cells, expected "
+                            + width + (names != null ? " as in the header" : " as in the first row"));
+                }
+                if (firstDataLine < 0) {
+                    firstDataLine = lineNo;
+                    Limits.checkSample(name, "a row of " + width + " columns", width);
+                }
+                if ((long) features.size() + width > Limits.arrayValues()) {
+                    Limits.checkArray(name + ":" + lineNo, "the data up to this row", (long) features.size() + width);
+                }
+                for (int c = 0; c < width; c++) {
+                    String cell = cells.get(c);
+                    if (c == label) {
+                        labels.add(parseLabel(cell, name, lineNo, column(c, names)));
+                    } else {
+                        features.add(parseFeature(cell, name, lineNo, column(c, names)));
+                    }
                 }
             }
         }
@@ -151,6 +221,14 @@ public final class CsvReader {
         }
         int d = labelled ? width - 1 : width;
         return new Dataset(features.toArray(), new long[] {d}, labelled ? labels.toArray() : null, List.of(), name);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "malformed CSV";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     private int labelColumn(List<String> names, int width, String file) {
@@ -210,48 +288,6 @@ public final class CsvReader {
                     + "' is not a class index (a non-negative integer)");
         }
         return (int) v;
-    }
-
-    /** Splits a line into trimmed cells, honouring double quotes ({@code ""} inside quotes is a quote). */
-    private List<String> split(String line, String file, int lineNo) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (quoted) {
-                if (ch == '"') {
-                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                        cell.append('"');
-                        i++;
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    cell.append(ch);
-                }
-            } else if (ch == '"' && cell.toString().isBlank() && !wasQuoted) {
-                quoted = true;
-                wasQuoted = true;
-                cell.setLength(0);
-            } else if (ch == delimiter) {
-                cells.add(wasQuoted ? cell.toString() : cell.toString().strip());
-                cell.setLength(0);
-                wasQuoted = false;
-            } else if (wasQuoted && !Character.isWhitespace(ch)) {
-                throw new DataFormatException(file + ":" + lineNo + ": column " + (cells.size() + 1)
-                        + ": text after a closing quote");
-            } else if (!wasQuoted) {
-                cell.append(ch);
-            }
-        }
-        if (quoted) {
-            throw new DataFormatException(file + ":" + lineNo + ": column " + (cells.size() + 1)
-                    + ": unterminated quote (quoted line breaks are not supported)");
-        }
-        cells.add(wasQuoted ? cell.toString() : cell.toString().strip());
-        return cells;
     }
 
     /** Builds a {@link CsvReader}. */

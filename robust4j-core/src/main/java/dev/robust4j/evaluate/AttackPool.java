@@ -200,6 +200,33 @@ public final class AttackPool {
             int batchSize,
             int examples,
             PoolListener listener) {
+        return run(model, data, detector, batchSize, examples, listener, null);
+    }
+
+    /**
+     * Runs every attack as {@link #run(Classifier, Dataset, AdversarialDetector, int, int,
+     * PoolListener)} does and, under a physical threat model, also measures the clean inputs and
+     * every attack's adversarials under its transformation distribution ({@link PhysicalResult}),
+     * the detector, if any, judging the transformed inputs.
+     *
+     * @param model the model, as the attacker sees it
+     * @param data labelled samples of the model's input shape
+     * @param detector a detector in front of the model, or {@code null}
+     * @param batchSize samples per attack call, at least 1
+     * @param examples how many broken samples to keep for the report, at least 0
+     * @param listener told of progress; may be {@code null}
+     * @param physical the physical threat model, or {@code null} for none
+     * @return the result, with {@link PoolResult#physical()} under a physical threat model
+     * @throws IllegalArgumentException for unlabelled data, data of another shape, or bad sizes
+     */
+    public PoolResult run(
+            Classifier model,
+            Dataset data,
+            AdversarialDetector detector,
+            int batchSize,
+            int examples,
+            PoolListener listener,
+            PhysicalThreat physical) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(data, "data");
         if (batchSize < 1) {
@@ -225,12 +252,17 @@ public final class AttackPool {
             int[] clean = predictions(model, data, batchSize, manager);
             boolean[] eligible = eligible(clean, detector, data, batchSize, manager);
             worst.clean = clean;
+            PhysicalMeasurement underT = physical == null ? null
+                    : new PhysicalMeasurement(physical, model, detector, data, batchSize, manager);
             for (Entry e : entries) {
                 String why = skipReason(e.attack(), model);
                 if (why != null) {
                     LOG.info("skipping {} on {}: {}", e.label(), model.description(), why);
                     AttackOutcome skipped = skipped(e, n, why);
                     outcomes.add(skipped);
+                    if (underT != null) {
+                        underT.skipped(e.label());
+                    }
                     progress.attackFinished(skipped);
                     continue;
                 }
@@ -243,6 +275,9 @@ public final class AttackPool {
                     boolean[] flagged = detector == null ? new boolean[n] : flags(detector, adv, data, batchSize, scope);
                     o = outcome(e, r, eligible, flagged, detector != null);
                     worst.add(e.label(), r, adv, eligible, flagged);
+                    if (underT != null) {
+                        underT.add(e.label(), adv, brokenMask(r, eligible, flagged));
+                    }
                 }
                 outcomes.add(o);
                 progress.attackFinished(o);
@@ -261,7 +296,8 @@ public final class AttackPool {
                     anyRan ? Stats.fraction(robust, null) : Double.NaN,
                     worst.broken,
                     worst.examples(data, examples),
-                    seconds);
+                    seconds,
+                    underT == null ? null : underT.result());
         }
     }
 
@@ -280,6 +316,17 @@ public final class AttackPool {
             return "needs scores and " + model.description() + " returns only labels";
         }
         return null;
+    }
+
+    /** Per sample: eligible, adversarial untransformed and not flagged. */
+    private static boolean[] brokenMask(AttackResult r, boolean[] eligible, boolean[] flagged) {
+        int[] labels = r.labels();
+        int[] adv = r.adversarialPredictions();
+        boolean[] out = new boolean[r.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = eligible[i] && adv[i] != labels[i] && !flagged[i];
+        }
+        return out;
     }
 
     private static AttackOutcome skipped(Entry e, int n, String why) {

@@ -17,6 +17,8 @@ import java.util.List;
  * @param broken per sample, whether any attack broke it
  * @param examples the broken samples with the smallest perturbations, smallest first
  * @param seconds wall-clock time of the pool
+ * @param physical the figures under a physical threat model's transformations, or {@code null}
+ *     when none was declared
  */
 public record PoolResult(
         int samples,
@@ -26,12 +28,30 @@ public record PoolResult(
         double robustAccuracy,
         boolean[] broken,
         List<Example> examples,
-        double seconds) {
+        double seconds,
+        PhysicalResult physical) {
 
     /** Copies the lists. */
     public PoolResult {
         attacks = List.copyOf(attacks);
         examples = List.copyOf(examples);
+    }
+
+    /**
+     * A result without a physical threat model.
+     *
+     * @param samples samples attacked
+     * @param cleanAccuracy accuracy before the attack
+     * @param attacks each attack's outcome
+     * @param successRate the worst-case success rate
+     * @param robustAccuracy the worst-case robust accuracy
+     * @param broken per sample, whether any attack broke it
+     * @param examples the broken samples with the smallest perturbations
+     * @param seconds wall-clock time of the pool
+     */
+    public PoolResult(int samples, double cleanAccuracy, List<AttackOutcome> attacks, double successRate,
+            double robustAccuracy, boolean[] broken, List<Example> examples, double seconds) {
+        this(samples, cleanAccuracy, attacks, successRate, robustAccuracy, broken, examples, seconds, null);
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param targetSuccessRate the acceptable overall success rate
  * @param rounds every round, round 0 being the undefended model
  * @param bestRound the index of the best round: the first that met the target, otherwise the one
- *     with the lowest overall success rate (ties: higher clean accuracy)
+ *     with the lowest judged success rate ({@link Round#judgedSuccessRate()}; ties: higher clean
+ *     accuracy)
  * @param classNames the data's class names, or empty
  * @param provenance how the report was made: {@code config} (the test's settings), {@code seed},
  *     {@code versions} (robust4j, DJL, engine, Java, OS), {@code threads}, {@code started},
@@ -47,17 +48,19 @@ public record RobustnessReport(
      */
     public String verdict() {
         Round b = best();
-        if (Double.isNaN(b.successRate())) {
-            return "target not met: the model classifies none of the samples correctly, so there is nothing to attack"
-                    + " and no success rate (round " + b.index() + ")";
+        double judged = b.judgedSuccessRate();
+        String under = b.physical() == null ? "" : " under " + b.physical().threat().transform().describe();
+        if (Double.isNaN(judged)) {
+            return "target not met: the model classifies none of the samples correctly" + under
+                    + ", so there is nothing to attack and no success rate (round " + b.index() + ")";
         }
-        String sr = String.format(java.util.Locale.ROOT, "%.3f", b.successRate());
+        String sr = String.format(java.util.Locale.ROOT, "%.3f", judged);
         String target = String.format(java.util.Locale.ROOT, "%.3f", targetSuccessRate);
         if (targetMet()) {
-            return "target met: success rate " + sr + " <= " + target + " with "
+            return "target met: success rate" + under + " " + sr + " <= " + target + " with "
                     + (b.index() == 0 ? "no defence" : b.defence()) + " (round " + b.index() + ")";
         }
-        return "target not met: the best success rate is " + sr + " > " + target + ", with "
+        return "target not met: the best success rate" + under + " is " + sr + " > " + target + ", with "
                 + (b.index() == 0 ? "no defence" : b.defence()) + " (round " + b.index() + ")";
     }
 }

@@ -43,6 +43,11 @@ import java.util.function.Function;
  * candidate of its own. A detector's verdict counts: a flagged adversarial is stopped, a flagged
  * clean sample is an error. The attacks are not told about the defences (no adaptive attacks
  * beyond the gradients BPDA gives through non-differentiable preprocessors).
+ *
+ * <p>With a physical threat model ({@link Builder#optPhysical}) every round also measures the clean
+ * inputs and every attack's adversarials under random transformations, and judges the target on
+ * the success rate under them ({@link PhysicalResult}); the pool may hold EOT attacks
+ * ({@code eot-pgd}) that optimise for exactly that.
  */
 public final class RobustnessTest {
 
@@ -59,6 +64,7 @@ public final class RobustnessTest {
     private final double target;
     private final List<DefenceCandidate> defences;
     private final List<CurveSpec> curves;
+    private final PhysicalThreat physical;
     private final Dataset calibration;
     private final Function<Path, Classifier> loader;
     private final int batchSize;
@@ -76,6 +82,7 @@ public final class RobustnessTest {
         target = b.target;
         defences = List.copyOf(b.defences);
         curves = List.copyOf(b.curves);
+        physical = b.physical;
         calibration = b.calibration != null ? b.calibration : defaultCalibration(b.retraining);
         loader = b.loader != null ? b.loader : NO_LOADER;
         batchSize = b.batchSize;
@@ -142,13 +149,14 @@ public final class RobustnessTest {
         }
         long start = System.nanoTime();
         Classifier view = threatModel.view(defended);
-        PoolResult result = pool.run(view, data, detector, batchSize, examples, listener);
+        PoolResult result = pool.run(view, data, detector, batchSize, examples, listener, physical);
         List<Curve> drawn = new ArrayList<>();
         for (CurveSpec spec : curves) {
             drawn.add(curve(spec, view, detector));
         }
         String description = defended.description() + (detector == null ? "" : " guarded by " + detector.description());
-        boolean met = result.successRate() <= target;
+        double judged = result.physical() != null ? result.physical().successRate() : result.successRate();
+        boolean met = judged <= target;
         Round r = new Round(index, defence, kinds, description, defenceSeconds, result, drawn, met,
                 defenceSeconds + (System.nanoTime() - start) / 1e9);
         listener.roundFinished(r);
@@ -185,8 +193,8 @@ public final class RobustnessTest {
                 return r.index();
             }
             Round b = rounds.get(best);
-            double sr = r.successRate();
-            double bsr = b.successRate();
+            double sr = r.judgedSuccessRate();
+            double bsr = b.judgedSuccessRate();
             if (Double.isNaN(bsr) && !Double.isNaN(sr)
                     || sr < bsr
                     || sr == bsr && r.cleanAccuracy() > b.cleanAccuracy()) {
@@ -220,6 +228,9 @@ public final class RobustnessTest {
             cs.add(Map.of("attack", s.attack(), "params", s.params(), "epsilons", s.epsilons(), "samples", s.samples()));
         }
         c.put("curves", cs);
+        if (physical != null) {
+            c.put("physical", physical.settings());
+        }
         c.put("batch_size", batchSize);
         c.put("stop_when_met", stopWhenMet);
         if (retraining != null) {
@@ -272,6 +283,7 @@ public final class RobustnessTest {
         private double target = Double.NaN;
         private List<DefenceCandidate> defences = List.of();
         private List<CurveSpec> curves = List.of();
+        private PhysicalThreat physical;
         private Dataset calibration;
         private Function<Path, Classifier> loader;
         private int batchSize = AttackPool.DEFAULT_BATCH_SIZE;
@@ -369,6 +381,21 @@ public final class RobustnessTest {
          */
         public Builder optCurves(List<CurveSpec> curves) {
             this.curves = List.copyOf(curves);
+            return this;
+        }
+
+        /**
+         * Declares a physical threat model: every round also measures the clean inputs and each
+         * attack's adversarials under its transformation distribution, and the target is judged on
+         * the success rate under it ({@link PhysicalResult}). Defences are tested against it the
+         * same way, so one that claims robustness to transformations (Gaussian augmentation) is
+         * measured where it claims it.
+         *
+         * @param physical the physical threat model, or {@code null} for none (default)
+         * @return this builder
+         */
+        public Builder optPhysical(PhysicalThreat physical) {
+            this.physical = physical;
             return this;
         }
 
@@ -480,6 +507,14 @@ public final class RobustnessTest {
             }
             if (examples < 0) {
                 throw new IllegalArgumentException("examples must be >= 0, got " + examples);
+            }
+            if (physical != null && (physical.transform().geometric() || physical.transform().blur() > 0)) {
+                int dims = data.sampleShape().length;
+                if (dims != 2 && dims != 3) {
+                    throw new IllegalArgumentException("physical threat model " + physical.transform().describe()
+                            + ": rotation, translation, scale and blur need image samples (C, H, W) or (H, W), but "
+                            + data.source() + " has samples of shape " + java.util.Arrays.toString(data.sampleShape()));
+                }
             }
             Bounds bounds = model != null ? model.bounds() : retraining.bounds();
             if (model != null && retraining != null && !model.bounds().equals(retraining.bounds())) {

@@ -14,7 +14,8 @@ import java.util.List;
  * @param defenceSeconds time spent making the model (training or calibrating), 0 if none
  * @param pool the attack pool's result
  * @param curves accuracy-vs-epsilon curves on this round's model
- * @param targetMet whether the overall success rate is at most the target
+ * @param targetMet whether the judged success rate ({@link #judgedSuccessRate()}) is at most the
+ *     target
  * @param seconds wall-clock time of the round
  */
 public record Round(
@@ -42,6 +43,22 @@ public record Round(
     /** @return the overall (worst-case) success rate */
     public double successRate() {
         return pool.successRate();
+    }
+
+    /** @return the figures under the physical threat model's transformations, or {@code null} */
+    public PhysicalResult physical() {
+        return pool.physical();
+    }
+
+    /**
+     * The success rate the target is judged on: under a physical threat model the worst-case
+     * success rate under its transformations ({@link PhysicalResult}), otherwise the untransformed
+     * one.
+     *
+     * @return the judged success rate
+     */
+    public double judgedSuccessRate() {
+        return pool.physical() != null ? pool.physical().successRate() : pool.successRate();
     }
 
     /** @return the overall (worst-case) robust accuracy */

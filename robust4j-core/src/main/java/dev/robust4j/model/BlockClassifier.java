@@ -1,5 +1,6 @@
 package dev.robust4j.model;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -96,8 +97,16 @@ public final class BlockClassifier implements DifferentiableClassifier, AutoClos
     }
 
     private NDArray forward(NDManager scope, NDArray x) {
-        NDList out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(x), false);
-        return out.singletonOrThrow();
+        // Run where the parameters live (DJL would otherwise copy them to the input's device) and
+        // bring the logits back; both copies are differentiable, so gradients reach x.
+        Device device = model.getNDManager().getDevice();
+        NDList out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(x.toDevice(device, false)), false);
+        return out.singletonOrThrow().toDevice(x.getDevice(), false);
+    }
+
+    /** @return the device the model's parameters live on */
+    public Device device() {
+        return model.getNDManager().getDevice();
     }
 
     private List<NDArray> freezeParameters() {

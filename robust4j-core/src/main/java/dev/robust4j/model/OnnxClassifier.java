@@ -48,6 +48,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
     private final String outputName;
     private final int numClasses;
     private final List<String> classNames;
+    private final Device device;
 
     private OnnxClassifier(Builder b) {
         this.file = b.file;
@@ -55,9 +56,10 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         this.bounds = b.bounds;
         this.outputName = b.outputName;
         this.classNames = b.classNames;
+        this.device = b.device;
         Model m;
         try {
-            m = Model.newInstance(fileStem(b.file), Device.cpu(), ENGINE);
+            m = Model.newInstance(fileStem(b.file), device, ENGINE);
         } catch (EngineException | IllegalArgumentException e) {
             throw new IllegalStateException(
                     "the ONNX Runtime engine is not available (ai.djl.onnxruntime:onnxruntime-engine on the class"
@@ -233,6 +235,11 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         return file;
     }
 
+    /** @return the device ONNX Runtime runs the model on */
+    public Device device() {
+        return device;
+    }
+
     /** Releases the ONNX Runtime session. */
     @Override
     public void close() {
@@ -279,6 +286,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         private Bounds bounds = Bounds.UNIT;
         private List<String> classNames = List.of();
         private String outputName;
+        private Device device = Device.cpu();
 
         private Builder() {}
 
@@ -329,6 +337,17 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
         }
 
         /**
+         * @param device the device to run on: {@link Device#cpu()} (default) or a GPU, which needs
+         *     the CUDA build of ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime_gpu}) and a
+         *     visible device
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
          * Loads the model and probes it with a batch of two inputs to learn the number of classes.
          *
          * @return the classifier
@@ -351,6 +370,7 @@ public final class OnnxClassifier implements Classifier, AutoCloseable {
                 }
             }
             dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
+            Devices.require(device, ENGINE, "device");
             return new OnnxClassifier(this);
         }
     }

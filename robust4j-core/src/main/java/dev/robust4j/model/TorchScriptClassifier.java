@@ -41,13 +41,15 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
     private final Bounds bounds;
     private final int numClasses;
     private final List<String> classNames;
+    private final Device device;
 
     private TorchScriptClassifier(Builder b) {
         this.file = b.file;
         this.inputShape = b.inputShape;
         this.bounds = b.bounds;
         this.classNames = b.classNames;
-        Model m = Model.newInstance(fileStem(b.file), Device.cpu(), "PyTorch");
+        this.device = b.device;
+        Model m = Model.newInstance(fileStem(b.file), device, "PyTorch");
         try {
             m.load(b.file, null, Map.of("trainParam", "true"));
         } catch (IOException | MalformedModelException | EngineException e) {
@@ -66,7 +68,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
             throw e;
         }
         LOG.info("loaded TorchScript model {} (input {}, {} classes) on {} with {} {}", file, inputShape, numClasses,
-                Device.cpu(), m.getNDManager().getEngine().getEngineName(), m.getNDManager().getEngine().getVersion());
+                Devices.name(device), m.getNDManager().getEngine().getEngineName(), m.getNDManager().getEngine().getVersion());
         if (!classNames.isEmpty() && classNames.size() != numClasses) {
             m.close();
             throw new IllegalArgumentException(
@@ -81,7 +83,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
     }
 
     private int probeNumClasses() {
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
             long[] dims = new long[inputShape.dimension() + 1];
             dims[0] = 2;
             System.arraycopy(inputShape.getShape(), 0, dims, 1, inputShape.dimension());
@@ -105,12 +107,13 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
     }
 
     private NDArray forward(NDArray x, boolean autograd) {
-        NDList out = IValueUtils.forward(block, new NDList(x), autograd);
+        // To the model's device and back: both copies are differentiable, so gradients reach x.
+        NDList out = IValueUtils.forward(block, new NDList(x.toDevice(device, false)), autograd);
         if (out.size() != 1) {
             throw new IllegalArgumentException(
                     "TorchScript model " + file + " must return one tensor of logits, got " + out.size());
         }
-        return out.get(0);
+        return out.get(0).toDevice(x.getDevice(), false);
     }
 
     @Override
@@ -154,6 +157,11 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
         return file;
     }
 
+    /** @return the device the model runs on */
+    public Device device() {
+        return device;
+    }
+
     /** Releases the native module. */
     @Override
     public void close() {
@@ -179,6 +187,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
         private Shape inputShape;
         private Bounds bounds = Bounds.UNIT;
         private List<String> classNames = List.of();
+        private Device device = Device.cpu();
 
         private Builder() {}
 
@@ -219,11 +228,23 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
         }
 
         /**
+         * @param device the device to run on: {@link Device#cpu()} (default) or a GPU, which needs
+         *     libtorch's CUDA natives and a visible device ({@link Devices#parse} reads
+         *     {@code cpu}, {@code gpu}, {@code gpu:N}). Inputs may live on any device: they are
+         *     copied to this one and the logits and gradients copied back.
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
          * Loads the model.
          *
          * @return the classifier
-         * @throws IllegalArgumentException if the file is missing or not TorchScript, or the model
-         *     does not map inputs of the given shape to logits
+         * @throws IllegalArgumentException if the file is missing or not TorchScript, the model
+         *     does not map inputs of the given shape to logits, or the device is not available
          */
         public TorchScriptClassifier build() {
             if (file == null) {
@@ -241,6 +262,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier, Au
                 }
             }
             dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
+            Devices.require(device, "PyTorch", "device");
             return new TorchScriptClassifier(this);
         }
     }

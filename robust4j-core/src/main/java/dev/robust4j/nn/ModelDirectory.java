@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Devices;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +172,20 @@ public final class ModelDirectory {
     }
 
     /**
+     * Loads a model directory as a classifier on a device.
+     *
+     * @param dir the model directory
+     * @param device where the parameters live and the network runs
+     * @return the classifier with the saved parameters; the caller closes it
+     * @throws IOException if reading fails
+     * @throws IllegalArgumentException if the directory is not a valid model directory or the
+     *     device is not available
+     */
+    public static BlockClassifier load(Path dir, Device device) throws IOException {
+        return loadTrained(dir, device).classifier();
+    }
+
+    /**
      * Loads a model directory with its spec and training record.
      *
      * @param dir the model directory
@@ -180,6 +195,21 @@ public final class ModelDirectory {
      *     model directory
      */
     public static TrainedModel loadTrained(Path dir) throws IOException {
+        return loadTrained(dir, Device.cpu());
+    }
+
+    /**
+     * Loads a model directory with its spec and training record on a device.
+     *
+     * @param dir the model directory
+     * @param device where the parameters live and the network runs
+     * @return the model; the caller closes it
+     * @throws IOException if reading fails
+     * @throws IllegalArgumentException if the directory is not a valid model directory or the
+     *     device is not available
+     */
+    public static TrainedModel loadTrained(Path dir, Device device) throws IOException {
+        Devices.require(device, Networks.ENGINE, "device");
         Metadata meta = readMetadata(dir);
         Path parameters = dir.resolve(meta.parametersFile);
         String actual = sha256(parameters);
@@ -190,7 +220,7 @@ public final class ModelDirectory {
         }
         NetworkSpec spec = meta.spec;
         Block block = Networks.build(spec);
-        Model model = Model.newInstance("robust4j-" + spec.architecture().id(), Device.cpu(), Networks.ENGINE);
+        Model model = Model.newInstance("robust4j-" + spec.architecture().id(), device, Networks.ENGINE);
         try {
             model.setBlock(block);
             try (InputStream in = Files.newInputStream(parameters)) {

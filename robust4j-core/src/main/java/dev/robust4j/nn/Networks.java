@@ -17,6 +17,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Devices;
 
 import java.util.List;
 import java.util.Objects;
@@ -74,10 +75,28 @@ public final class Networks {
      */
     public static BlockClassifier newClassifier(
             NetworkSpec spec, Bounds bounds, List<String> classNames, long seed) {
+        return newClassifier(spec, bounds, classNames, seed, Device.cpu());
+    }
+
+    /**
+     * Builds a network on a device, initialises its parameters with a seed and wraps it as a
+     * classifier. On the CPU the same spec and seed give bit-identical parameters.
+     *
+     * @param spec what to build
+     * @param bounds the input bounds the classifier declares
+     * @param classNames the class names, or an empty list
+     * @param seed the seed of the engine's random generator used for the initial weights
+     * @param device where the parameters live and the network runs ({@link dev.robust4j.model.Devices})
+     * @return the classifier; the caller closes it
+     * @throws IllegalArgumentException if the device is not available
+     */
+    public static BlockClassifier newClassifier(
+            NetworkSpec spec, Bounds bounds, List<String> classNames, long seed, Device device) {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(bounds, "bounds");
+        Devices.require(device, ENGINE, "device");
         Block block = build(spec);
-        Model model = Model.newInstance("robust4j-" + spec.architecture().id(), Device.cpu(), ENGINE);
+        Model model = Model.newInstance("robust4j-" + spec.architecture().id(), device, ENGINE);
         try {
             model.setBlock(block);
             Engine.getEngine(ENGINE).setRandomSeed(engineSeed(seed));

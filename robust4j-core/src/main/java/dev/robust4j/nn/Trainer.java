@@ -106,7 +106,7 @@ public final class Trainer {
         Objects.requireNonNull(spec, "spec");
         checkData(train, spec.inputShape(), spec.numClasses());
         List<String> names = train.classNames().size() == spec.numClasses() ? train.classNames() : List.of();
-        BlockClassifier classifier = Networks.newClassifier(spec, bounds, names, config.seed());
+        BlockClassifier classifier = Networks.newClassifier(spec, bounds, names, config.seed(), config.device());
         try {
             TrainingHistory history = new Trainer(config).fit(classifier, train, listener);
             return new TrainedModel(classifier, spec, TrainingInfo.of(config, train, history));

@@ -1,5 +1,7 @@
 package dev.robust4j.nn;
 
+import ai.djl.Device;
+
 import java.util.Locale;
 import java.util.Objects;
 
@@ -70,6 +72,7 @@ public final class TrainingConfig {
     private final long seed;
     private final boolean shuffle;
     private final BatchTransform transform;
+    private final Device device;
 
     private TrainingConfig(Builder b, float learningRate, float momentum) {
         this.epochs = b.epochs;
@@ -81,6 +84,7 @@ public final class TrainingConfig {
         this.seed = b.seed;
         this.shuffle = b.shuffle;
         this.transform = b.transform;
+        this.device = b.device;
     }
 
     /**
@@ -138,6 +142,11 @@ public final class TrainingConfig {
         return transform;
     }
 
+    /** @return the device a network built for this training lives on; the CPU by default */
+    public Device device() {
+        return device;
+    }
+
     /**
      * Returns a builder holding this configuration's settings, to derive a variant.
      *
@@ -152,7 +161,8 @@ public final class TrainingConfig {
                 .optWeightDecay(weightDecay)
                 .optSeed(seed)
                 .optShuffle(shuffle)
-                .optTransform(transform);
+                .optTransform(transform)
+                .optDevice(device);
         return optimiser == Optimiser.SGD ? b.optMomentum(momentum) : b;
     }
 
@@ -161,7 +171,9 @@ public final class TrainingConfig {
         return "TrainingConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", optimiser=" + optimiser.id()
                 + ", learningRate=" + learningRate + (optimiser == Optimiser.SGD ? ", momentum=" + momentum : "")
                 + ", weightDecay=" + weightDecay + ", seed=" + seed + ", shuffle=" + shuffle
-                + ", transform=" + transform.description() + "]";
+                + ", transform=" + transform.description()
+                + (Device.Type.CPU.equals(device.getDeviceType()) ? "" : ", device=" + dev.robust4j.model.Devices.name(device))
+                + "]";
     }
 
     /** Builds a {@link TrainingConfig}; every setting is optional and checked in {@link #build()}. */
@@ -175,6 +187,7 @@ public final class TrainingConfig {
         private long seed;
         private boolean shuffle = true;
         private BatchTransform transform = BatchTransform.identity();
+        private Device device = Device.cpu();
 
         private Builder() {}
 
@@ -274,6 +287,18 @@ public final class TrainingConfig {
          */
         public Builder optTransform(BatchTransform transform) {
             this.transform = Objects.requireNonNull(transform, "transform");
+            return this;
+        }
+
+        /**
+         * Sets the device {@link Trainer#train} builds the network on (default the CPU). A GPU is
+         * checked when the network is built; {@link Trainer#fit} trains a model where it lives.
+         *
+         * @param device the device
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.robust4j.report;
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
 import dev.robust4j.evaluate.Example;
+import dev.robust4j.evaluate.PhysicalResult;
 import dev.robust4j.evaluate.PoolResult;
 import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.Round;
@@ -25,7 +26,9 @@ import java.util.TreeMap;
  * <p>Sections: a summary (the verdict in a coloured box, the target, the threat model, the best
  * defence and a table of the rounds); one section per round (its attacks in a table, a bar chart of
  * each attack's success rate against the target, and a grid of adversarial examples: clean,
- * adversarial and the amplified perturbation, with the true and predicted labels); the
+ * adversarial and the amplified perturbation, with the true and predicted labels; under a
+ * physical threat model also the figures under its transformations and a chart of each attack's
+ * survival against transformation strength); the
  * accuracy-vs-epsilon curves (one chart per attack, one line per round); and the provenance. Every
  * string that comes from the report (class names, defences, attack labels and parameters, model
  * descriptions, provenance) is HTML-escaped. Undefined numbers are shown as {@code –}.
@@ -114,6 +117,12 @@ public final class HtmlReport {
         b.append("<dl class=\"facts\">");
         fact(b, "Target", "success rate ≤ " + Html.num(report.targetSuccessRate(), 3));
         fact(b, "Threat model", report.threatModel().id());
+        PhysicalResult physical = report.rounds().get(0).physical();
+        if (physical != null) {
+            fact(b, "Physical threat model", "inputs transformed by " + physical.threat().transform().describe()
+                    + ", " + physical.threat().draws() + " draws per sample (seed " + physical.threat().seed()
+                    + "); the target is judged on the success rate under these transformations");
+        }
         fact(b, "Rounds", Integer.toString(report.rounds().size()));
         fact(b, "Best defence", "round " + best.index() + ": " + defence(best) + " (success rate "
                 + Html.num(best.successRate(), 3) + ", clean accuracy " + Html.num(best.cleanAccuracy(), 3) + ")");
@@ -121,6 +130,8 @@ public final class HtmlReport {
         b.append("<table class=\"rounds\">\n<caption>Rounds: the attack pool against each defended model</caption>\n")
                 .append("<thead><tr><th>round</th><th>defence</th><th>kinds</th><th class=\"n\">clean accuracy</th>")
                 .append("<th class=\"n\">success rate</th><th class=\"n\">robust accuracy</th>")
+                .append(physical == null ? "" : "<th class=\"n\">clean accuracy under T</th>"
+                        + "<th class=\"n\">success rate under T</th>")
                 .append("<th class=\"n\">defence s</th><th class=\"n\">round s</th><th>target</th></tr></thead>\n<tbody>\n");
         for (Round r : report.rounds()) {
             boolean isBest = r.index() == best.index();
@@ -130,6 +141,10 @@ public final class HtmlReport {
             cell(b, defence(r));
             cell(b, kinds(r));
             numbers(b, 3, r.cleanAccuracy(), r.successRate(), r.robustAccuracy());
+            if (physical != null) {
+                PhysicalResult p = r.physical();
+                numbers(b, 3, p == null ? Double.NaN : p.cleanAccuracy(), p == null ? Double.NaN : p.successRate());
+            }
             numbers(b, 1, r.defenceSeconds(), r.seconds());
             b.append("<td>").append(r.targetMet() ? "met" : "not met").append("</td></tr>\n");
         }
@@ -167,8 +182,55 @@ public final class HtmlReport {
             b.append("<figcaption>Success rate of each attack that ran; the dashed line is the target ")
                     .append(Html.num(report.targetSuccessRate(), 3)).append(".</figcaption></figure>\n");
         }
+        if (r.physical() != null) {
+            physical(b, r);
+        }
         examples(b, report, r);
         b.append("</section>\n");
+    }
+
+    private static void physical(StringBuilder b, Round r) {
+        PhysicalResult p = r.physical();
+        String t = p.threat().transform().describe();
+        b.append("<h3>Under transformation: ").append(Html.escape(t)).append("</h3>\n<dl class=\"facts\">");
+        fact(b, "Draws", p.threat().draws() + " per sample, the same for the clean input and every adversarial (seed "
+                + p.threat().seed() + ")");
+        fact(b, "Clean accuracy under T", Html.num(p.cleanAccuracy(), 3));
+        fact(b, "Success rate under T (worst case)", Html.num(p.successRate(), 3)
+                + (r.targetMet() ? " — target met" : " — above the target"));
+        fact(b, "Robust accuracy under T (worst case)", Html.num(p.robustAccuracy(), 3));
+        b.append("</dl>\n");
+        b.append("<table class=\"attacks physical\">\n<caption>Attacks of round ").append(r.index())
+                .append(" under ").append(Html.escape(t)).append("</caption>\n")
+                .append("<thead><tr><th>attack</th><th class=\"n\">success rate under T</th>")
+                .append("<th class=\"n\">robust accuracy under T</th><th class=\"n\">survival</th>")
+                .append("<th class=\"n\">survive ≥ half the draws</th></tr></thead>\n<tbody>\n");
+        for (PhysicalResult.Attack a : p.attacks()) {
+            b.append("<tr>");
+            cell(b, a.label());
+            numbers(b, 3, a.successRate(), a.robustAccuracy(), a.survival(), a.survivalAtLeastHalf());
+            b.append("</tr>\n");
+        }
+        b.append("</tbody>\n</table>\n");
+        byte[] chart = ReportCharts.survivalVsStrength(r);
+        if (chart == null) {
+            b.append("<p class=\"note\">No attack has a successful adversarial to follow, so there is no chart of"
+                    + " survival against strength.</p>\n");
+        } else {
+            b.append("<figure class=\"chart survival\">");
+            img(b, chart, ReportCharts.CURVE_WIDTH, ReportCharts.CURVE_HEIGHT,
+                    "survival against transformation strength, round " + r.index());
+            b.append("<figcaption>Survival against transformation strength: at each factor of T (")
+                    .append(Html.escape(t)).append("), the mean fraction of ").append(p.threat().strengthDraws())
+                    .append(" draws under which each attack's successful adversarials stay adversarial.")
+                    .append("</figcaption></figure>\n");
+        }
+        b.append("<p class=\"note\">Under T, each sample is shown to the model after a random transformation;"
+                + " the clean input and every adversarial of a sample see the same draws. Success rate under T: over"
+                + " the (sample, draw) pairs whose clean input the model answers right, the share whose adversarial it"
+                + " gets wrong; worst case: per sample, the attack broken under the most draws. Survival: over an"
+                + " attack's successful adversarials, the mean fraction of draws under which they stay adversarial."
+                + "</p>\n");
     }
 
     private static void attackTable(StringBuilder b, Round r) {
@@ -369,7 +431,7 @@ public final class HtmlReport {
         return label >= 0 && label < names.size() ? names.get(label) : "class " + label;
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             :root { color-scheme: light; }
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
                    color: #1d1f23; background: #fff; margin: 0 auto; max-width: 1120px; padding: 24px 32px;

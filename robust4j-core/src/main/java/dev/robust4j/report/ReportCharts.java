@@ -1,7 +1,9 @@
 package dev.robust4j.report;
 
+import dev.robust4j.defence.smoothing.Certification;
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
+import dev.robust4j.evaluate.PhysicalResult;
 import dev.robust4j.evaluate.Round;
 
 import java.awt.BasicStroke;
@@ -151,6 +153,108 @@ final class ReportCharts {
             }
         }
         return drawn == 0 ? null : png(chart);
+    }
+
+    /**
+     * Draws, for each attack of a round that ran under a physical threat model, the survival of
+     * its successful adversarials against the strength of the transformation (the factor of T):
+     * one line per attack. Undefined points (NaN) are left out.
+     *
+     * @param round the round
+     * @return the PNG, or {@code null} if the round has no physical figures or no defined point
+     */
+    static byte[] survivalVsStrength(Round round) {
+        PhysicalResult p = round.physical();
+        if (p == null || p.threat().strengths().length == 0) {
+            return null;
+        }
+        double[] factors = p.threat().strengths();
+        XYChart chart = new XYChartBuilder()
+                .width(CURVE_WIDTH)
+                .height(CURVE_HEIGHT)
+                .title("Round " + round.index() + ": survival against strength (1 = "
+                        + p.threat().transform().describe() + ")")
+                .xAxisTitle("transformation strength (factor of T)")
+                .yAxisTitle("survival of successful adversarials")
+                .build();
+        XYStyler s = chart.getStyler();
+        style(s);
+        s.setYAxisMax(1.0);
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        s.setXAxisDecimalPattern("0.##");
+        int drawn = 0;
+        for (int i = 0; i < p.attacks().size(); i++) {
+            PhysicalResult.Attack a = p.attacks().get(i);
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            double[] v = a.survivalAtStrength();
+            for (int k = 0; k < Math.min(factors.length, v.length); k++) {
+                if (Double.isFinite(v[k])) {
+                    x.add(factors[k]);
+                    y.add(v[k]);
+                }
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(a.label(), x, y)
+                        .setMarker(MARKERS[i % MARKERS.length])
+                        .setMarkerColor(LINES[i % LINES.length])
+                        .setLineColor(LINES[i % LINES.length]);
+                drawn++;
+            }
+        }
+        return drawn == 0 ? null : png(chart);
+    }
+
+    /**
+     * Draws certified accuracy against the L2 radius (Cohen et al., Figure 1): the fraction of
+     * samples certified correct to at least each radius, as a step curve from 0 to just past the
+     * largest certified radius, with markers at the reported radii.
+     *
+     * @param c the certification
+     * @param radii the reported radii
+     * @return the PNG
+     */
+    static byte[] certifiedAccuracy(Certification c, double[] radii) {
+        XYChart chart = new XYChartBuilder()
+                .width(CURVE_WIDTH)
+                .height(CURVE_HEIGHT)
+                .title("Certified accuracy vs L2 radius (sigma " + Html.num(c.sigma(), 3) + ", n " + c.n() + ", alpha "
+                        + c.alpha() + ")")
+                .xAxisTitle("L2 radius")
+                .yAxisTitle("certified accuracy")
+                .build();
+        XYStyler s = chart.getStyler();
+        style(s);
+        s.setLegendPosition(Styler.LegendPosition.InsideNE);
+        s.setXAxisDecimalPattern("0.##");
+        double top = c.maxCorrectRadius();
+        for (double r : radii) {
+            top = Math.max(top, r);
+        }
+        top = top > 0 ? top * 1.05 : 1.0;
+        int steps = 200;
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i = 0; i <= steps; i++) {
+            double r = top * i / steps;
+            x.add(r);
+            y.add(c.size() == 0 ? 0.0 : c.certifiedAccuracy(r));
+        }
+        chart.addSeries("certified accuracy", x, y)
+                .setMarker(SeriesMarkers.NONE)
+                .setLineColor(LINES[0]);
+        List<Double> rx = new ArrayList<>();
+        List<Double> ry = new ArrayList<>();
+        for (double r : radii) {
+            rx.add(r);
+            ry.add(c.size() == 0 ? 0.0 : c.certifiedAccuracy(r));
+        }
+        chart.addSeries("reported radii", rx, ry)
+                .setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter)
+                .setMarker(SeriesMarkers.CIRCLE)
+                .setMarkerColor(LINES[1]);
+        return png(chart);
     }
 
     private static void style(AxesChartStyler s) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
 import dev.robust4j.evaluate.Example;
+import dev.robust4j.evaluate.PhysicalResult;
 import dev.robust4j.evaluate.RobustnessReport;
 import dev.robust4j.evaluate.Round;
 
@@ -28,9 +29,19 @@ import java.util.TreeMap;
  *                  seconds, detected_rate, skipped}],
  *         curves[{attack, params, epsilons, robust_accuracy, success_rate}],
  *         examples[{index, shape, label, label_name, clean_prediction, clean_prediction_name,
- *                   adversarial_prediction, adversarial_prediction_name, attack, l2, linf}]}],
- * class_names, provenance{...}
+ *                   adversarial_prediction, adversarial_prediction_name, attack, l2, linf}],
+ *         physical{transform{rotation, translation, scale, brightness, contrast, noise, blur}, draws,
+ *                  seed, clean_accuracy, success_rate, robust_accuracy, strengths, strength_draws,
+ *                  clean_accuracy_at_strength,
+ *                  attacks[{label, success_rate, robust_accuracy, survival, survival_at_least_half,
+ *                           survival_at_strength, success_rate_at_strength}]}}],
+ * physical, class_names, provenance{...}
  * </pre>
+ *
+ * {@code physical} is present only under a physical threat model (top level: its settings; in a
+ * round: the figures under its transformations, defined in {@code PhysicalResult}); the round's
+ * {@code target_met} is then judged on {@code physical.success_rate}, while the round's own
+ * {@code success_rate} stays the untransformed one.
  *
  * {@code kind} is {@code white-box} or {@code black-box} and {@code access} what the attack uses of
  * the model ({@code gradients}, {@code scores} or {@code labels}); {@code skipped} is the reason an
@@ -63,6 +74,10 @@ public final class RobustnessReportJson {
         ArrayNode rounds = o.putArray("rounds");
         for (Round r : report.rounds()) {
             rounds.add(round(report, r));
+        }
+        PhysicalResult physical = report.rounds().get(0).physical();
+        if (physical != null) {
+            o.set("physical", node(physical.threat().settings()));
         }
         ArrayNode names = o.putArray("class_names");
         report.classNames().forEach(names::add);
@@ -108,6 +123,34 @@ public final class RobustnessReportJson {
             n.put("attack", e.attack());
             number(n, "l2", shortest(e.l2()));
             number(n, "linf", shortest(e.linf()));
+        }
+        if (r.physical() != null) {
+            o.set("physical", physical(r.physical()));
+        }
+        return o;
+    }
+
+    private static ObjectNode physical(PhysicalResult p) {
+        ObjectNode o = NODES.objectNode();
+        o.set("transform", node(p.threat().transform().params()));
+        o.put("draws", p.threat().draws());
+        o.put("seed", p.threat().seed());
+        number(o, "clean_accuracy", p.cleanAccuracy());
+        number(o, "success_rate", p.successRate());
+        number(o, "robust_accuracy", p.robustAccuracy());
+        o.set("strengths", numbers(p.threat().strengths()));
+        o.put("strength_draws", p.threat().strengthDraws());
+        o.set("clean_accuracy_at_strength", numbers(p.cleanAccuracyAtStrength()));
+        ArrayNode attacks = o.putArray("attacks");
+        for (PhysicalResult.Attack a : p.attacks()) {
+            ObjectNode n = attacks.addObject();
+            n.put("label", a.label());
+            number(n, "success_rate", a.successRate());
+            number(n, "robust_accuracy", a.robustAccuracy());
+            number(n, "survival", a.survival());
+            number(n, "survival_at_least_half", a.survivalAtLeastHalf());
+            n.set("survival_at_strength", numbers(a.survivalAtStrength()));
+            n.set("success_rate_at_strength", numbers(a.successRateAtStrength()));
         }
         return o;
     }

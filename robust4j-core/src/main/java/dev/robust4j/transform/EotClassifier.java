@@ -9,6 +9,7 @@ import dev.robust4j.model.ForwardingClassifier;
 import dev.robust4j.model.InputGradients;
 import dev.robust4j.model.Objective;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,8 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * by a vector-Jacobian product through {@link SampledTransform#apply}. Predictions, and so the
  * success an attack reports, are the wrapped model's on the untransformed input.
  *
- * <p>Draws are keyed by the seed, the number of the evaluation (the first call is 0), the draw
- * number and the row: the same attack with the same seed on the same batch gets the same draws.
+ * <p>Draws are keyed per row. An attack's template calls {@link #evaluate(NDArray, Objective,
+ * NDArray, long[])} with one key per row made from the row's sample (its clean input) and the
+ * number of queries that sample has used ({@code AttackContext.evaluate}), so a sample gets the same
+ * draws whatever the batch it is attacked in: its size, its order, the other samples. Called
+ * directly, {@link #evaluate(NDArray, Objective, NDArray)} keys the draws by the seed, the number of
+ * the evaluation (the first call is 0) and the row. In both, draw k of a row is keyed by k too.
  * One evaluation costs {@code samples} forward and backward passes of the model and one plain
  * forward pass.
  */
@@ -54,6 +59,30 @@ public final class EotClassifier extends ForwardingClassifier implements Differe
     public Evaluation evaluate(NDArray x, Objective objective, NDArray labels) {
         long call = calls.getAndIncrement();
         int rows = (int) x.getShape().get(0);
+        return evaluate(x, objective, labels, k -> Streams.of(seed, call, k, 0, rows));
+    }
+
+    /**
+     * Evaluates with the draws of each row keyed by a caller's key instead of the row's position:
+     * draw k of row r comes from a stream keyed by the seed, {@code rowKeys[r]} and k.
+     *
+     * @param x the inputs
+     * @param objective the objective
+     * @param labels the labels the objective refers to
+     * @param rowKeys one key per row of {@code x}
+     * @return the averaged evaluation, in {@code x}'s manager
+     * @throws IllegalArgumentException if there is not one key per row
+     */
+    public Evaluation evaluate(NDArray x, Objective objective, NDArray labels, long[] rowKeys) {
+        if (rowKeys.length != x.getShape().get(0)) {
+            throw new IllegalArgumentException(rowKeys.length + " draw keys for " + x.getShape().get(0) + " rows");
+        }
+        return evaluate(x, objective, labels, k -> Streams.keyed(seed, rowKeys, k));
+    }
+
+    private Evaluation evaluate(
+            NDArray x, Objective objective, NDArray labels, java.util.function.IntFunction<SplittableRandom[]> streams) {
+        int rows = (int) x.getShape().get(0);
         Bounds bounds = model.bounds();
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
@@ -61,7 +90,7 @@ public final class EotClassifier extends ForwardingClassifier implements Differe
             NDArray values = null;
             for (int k = 0; k < samples; k++) {
                 try (NDManager draw = scope.newSubManager()) {
-                    SampledTransform t = SampledTransform.draw(spec, Streams.of(seed, call, k, 0, rows));
+                    SampledTransform t = SampledTransform.draw(spec, streams.apply(k));
                     NDArray xs = x.duplicate();
                     xs.attach(draw);
                     NDArray moved = t.apply(xs, bounds);

@@ -67,6 +67,24 @@ public final class SampledTransform {
     }
 
     /**
+     * Draws one transformation per sample for a measurement: draw {@code draw} of the sample at
+     * index {@code firstIndex + r} of its data set comes from a stream keyed by the seed, the draw
+     * number and that index only, so it does not depend on the batch the sample is measured in, and
+     * the clean input and the adversarial of the same sample get the same transformation.
+     * {@link Survival#measure} draws these.
+     *
+     * @param spec the distribution
+     * @param seed the seed of the measurement
+     * @param draw the draw number, from 0
+     * @param firstIndex the data-set index of the batch's first row
+     * @param rows rows in the batch
+     * @return the sampled transformations
+     */
+    public static SampledTransform draw(TransformSpec spec, long seed, long draw, long firstIndex, int rows) {
+        return draw(spec, Streams.of(seed, -1, draw, firstIndex, rows));
+    }
+
+    /**
      * A transformation with explicit parameters for every row, for tests and closed forms.
      *
      * @param spec the distribution the parameters belong to (its noise and blur are used as given)

@@ -18,6 +18,17 @@ final class Streams {
         return out;
     }
 
+    /**
+     * @return one stream per key, row r keyed by {@code (seed, keys[r], draw)}
+     */
+    static SplittableRandom[] keyed(long seed, long[] keys, long draw) {
+        SplittableRandom[] out = new SplittableRandom[keys.length];
+        for (int r = 0; r < keys.length; r++) {
+            out[r] = new SplittableRandom(mix(mix(mix(seed, -2), keys[r]), draw));
+        }
+        return out;
+    }
+
     /** SplitMix64's finaliser over a combination of two keys. */
     static long mix(long x, long y) {
         long z = x * 0x9E3779B97F4A7C15L + y + 0x632BE59BD9B4E019L;

@@ -54,7 +54,7 @@ public record Survival(TransformSpec spec, int draws, long seed, double[] fracti
             try (NDManager scope = x.getManager().newSubManager()) {
                 NDArray xs = x.duplicate();
                 xs.attach(scope);
-                SampledTransform t = SampledTransform.draw(spec, Streams.of(seed, -1, j, firstIndex, n));
+                SampledTransform t = SampledTransform.draw(spec, seed, j, firstIndex, n);
                 NDArray logits = model.predict(t.apply(xs, model.bounds()));
                 logits.attach(scope);
                 int[] predicted = argMax(logits);

@@ -163,4 +163,70 @@ class CsvReaderTest {
         Path t = write(dir.resolve("t.csv"), "0;1\n");
         assertThat(CsvReader.builder().optDelimiter(';').build().read(t).features()).containsExactly(1f);
     }
+
+    @Test
+    void quotedCellsMaySpanLinesAndHoldCommas() {
+        // A header whose names hold a comma and a line break, then a quoted number with doubled
+        // quotes around nothing: the rows after the two-line header keep their physical line numbers.
+        Path f = write(dir.resolve("quoted.csv"),
+                "label,\"pixel, top\",\"pixel\nbottom\",\"say \"\"hi\"\"\"\n"
+                        + "1,\"0.5\",0.25,1\n"
+                        + "0,0.75,\"1,5\",2\n");
+        assertThatThrownBy(() -> CsvReader.defaults().read(f))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessage(f + ":4: column 3 ('pixel\nbottom'): '1,5' is not a number");
+        Path ok = write(dir.resolve("ok.csv"),
+                "label,\"pixel, top\",\"pixel\r\nbottom\",\"say \"\"hi\"\"\"\r\n1,\"0.5\",0.25,1\r\n0,0.75, \"2\" ,3\r\n");
+        Dataset d = CsvReader.builder().optLabelColumn("label").build().read(ok);
+        assertThat(d.labels()).containsExactly(1, 0);
+        assertThat(d.features()).containsExactly(0.5f, 0.25f, 1f, 0.75f, 2f, 3f);
+        Path ragged = write(dir.resolve("ragged.csv"), "\"a\nb\",c\n1,2\n3,4,5\n");
+        assertThatThrownBy(() -> CsvReader.defaults().read(ragged))
+                .hasMessage(ragged + ":4: ragged row: more than 2 cells, expected 2 as in the header");
+    }
+
+    @Test
+    void anUnterminatedQuoteNamesTheLine() {
+        Path f = write(dir.resolve("open.csv"), "label,a\n1,2\n0,\"3\n");
+        assertThatThrownBy(() -> CsvReader.defaults().read(f))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessage(f + ":3: column 2: Missing closing quote for value");
+        Path after = write(dir.resolve("after.csv"), "label,a\n1,\"2\"x\n");
+        assertThatThrownBy(() -> CsvReader.defaults().read(after))
+                .hasMessageStartingWith(after + ":2: column 2: Unexpected character ('x'");
+    }
+
+    @Test
+    void aHugeCellOrRowIsRefusedWithoutReadingItWhole() throws Exception {
+        // 32 MB of digits in one cell: refused at the cell limit, not parsed into a string.
+        Path cell = dir.resolve("cell.csv");
+        try (var out = java.nio.file.Files.newBufferedWriter(cell)) {
+            out.write("1,");
+            char[] digits = new char[1 << 20];
+            java.util.Arrays.fill(digits, '7');
+            for (int i = 0; i < 32; i++) {
+                out.write(digits);
+            }
+            out.write("\n");
+        }
+        assertThatThrownBy(() -> CsvReader.defaults().read(cell))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessage(cell + ":1: column 2: a cell longer than 65536 characters; expected a number or a column name");
+        // A first row wider than the sample limit stops at the limit.
+        String saved = System.getProperty(Limits.SAMPLE_VALUES);
+        System.setProperty(Limits.SAMPLE_VALUES, "1000");
+        try {
+            Path row = write(dir.resolve("row.csv"), "0" + ",1".repeat(50_000) + "\n");
+            assertThatThrownBy(() -> CsvReader.defaults().read(row))
+                    .isInstanceOf(DataFormatException.class)
+                    .hasMessage(row + ":1: the first row has 1002 values per sample, more than the limit of 1000"
+                            + Limits.hint(Limits.SAMPLE_VALUES));
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Limits.SAMPLE_VALUES);
+            } else {
+                System.setProperty(Limits.SAMPLE_VALUES, saved);
+            }
+        }
+    }
 }

@@ -30,10 +30,12 @@ import java.util.Optional;
  *       each of the {@code binarySearchSteps} rounds restarts Adam from the clean input;</li>
  *   <li>a round is a success for a sample if any iterate met the goal with a logit margin above
  *       {@code κ} (and the model's verdict agrees);</li>
- *   <li>with early abort, every {@code maxIter / 10} iterations a sample whose loss did not fall
- *       below 0.9999 of its value at the previous check leaves the round (the reference checks the
- *       batch's total loss; checking per sample keeps each sample's result independent of the
- *       batch it is in);</li>
+ *   <li>with early abort, every {@code maxIter / 10} iterations a sample leaves the round when its
+ *       loss has flattened: the lowest of that period within 0.01% of the lowest before (the
+ *       reference stops the batch when its total loss stops falling, which in a batch of many
+ *       samples almost never happens; checking per sample keeps each sample's result independent
+ *       of the batch it is in, and a loss that rises while Adam crosses the boundary back and
+ *       forth is not a stall);</li>
  *   <li>the result is, per sample, the successful iterate of smallest L2 over all iterations and
  *       all rounds; a sample never broken returns its clean input.</li>
  * </ul>
@@ -178,12 +180,11 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(ctx.xData(), n, dim);
-        int period = Math.max(1, maxIter / 10);
+        EarlyAbort abort = new EarlyAbort(n, maxIter);
 
         for (int round = 0; round < binarySearchSteps; round++) {
             boolean[] roundSuccess = new boolean[n];
-            float[] previous = new float[n];
-            Arrays.fill(previous, Float.POSITIVE_INFINITY);
+            abort.reset();
             int[] idx = Rows.range(n);
             try (NDManager scope = ctx.manager().newSubManager()) {
                 NDArray x = scope.create(ctx.xData(), new Shape(n, dim));
@@ -219,14 +220,14 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                         }
                         boolean[] keep = new boolean[idx.length];
                         Arrays.fill(keep, true);
-                        if (abortEarly && iter % period == 0) {
+                        if (abortEarly) {
                             float[] f = loss.values(margins);
                             float[] cs = search.values(idx);
+                            float[] total = new float[idx.length];
                             for (int i = 0; i < idx.length; i++) {
-                                float total = l2sq[i] + cs[i] * f[i];
-                                keep[i] = total <= previous[idx[i]] * 0.9999f;
-                                previous[idx[i]] = total;
+                                total[i] = l2sq[i] + cs[i] * f[i];
                             }
+                            keep = abort.keep(iter, idx, total);
                         }
                         NDArray gradX = diff.mul(2f).add(ev.gradient().reshape(idx.length, dim).mul(c));
                         NDArray gradW = gradX.mul(th.square().neg().add(1f)).mul(half);
