@@ -51,13 +51,18 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where to write index.html and report.json (default: ${DEFAULT-VALUE}).")
     Path report;
 
-    @Option(names = "--epochs", defaultValue = "3", paramLabel = "N",
+    @Option(names = "--epochs", defaultValue = "5", paramLabel = "N",
             description = "Training epochs of every model (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--samples", defaultValue = "150", paramLabel = "N",
             description = "Test images to attack (default: ${DEFAULT-VALUE}).")
     int samples;
+
+    @Option(names = "--train-samples", paramLabel = "N",
+            description = "Use only the first N bundled training images, a tenth of them (at most 1,000) held out"
+                    + " to calibrate the detector (default: all 10,000).")
+    Integer trainSamples;
 
     @Option(names = "--target-sr", defaultValue = "0.3", paramLabel = "RATE",
             description = "Acceptable worst-case success rate (default: ${DEFAULT-VALUE}).")
@@ -82,7 +87,12 @@ final class DemoCommand implements Callable<Integer> {
                 "hop-skip-jump:norm=linf,eps=0.1,max-queries=400,seed=" + seed);
     }
 
-    /** The demo's candidate defences, cheapest first. */
+    /**
+     * The demo's candidate defences, cheapest first, ending with the strongest measured in the demo's
+     * own setting: Madry's adversarial training (at 3 epochs TRADES with beta 6 left a worst-case
+     * success rate of 0.360 against Madry's 0.310; at the default 5 epochs Madry leaves 0.226, under
+     * the 0.3 target; docs/defences.md).
+     */
     static final List<String> DEFENCES = List.of(
             "label-smoothing:max-value=0.8",
             "gaussian-augmentation:sigma=0.1,ratio=1",
@@ -99,6 +109,9 @@ final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         }
+        if (trainSamples != null && trainSamples < 20) {
+            throw new IllegalArgumentException("--train-samples must be >= 20, got " + trainSamples);
+        }
         ModelOptions.parseDevice(device);
         try (Outputs outputs = new Outputs()) {
             outputs.directory("--report", report, ReportWriter.JSON, ReportWriter.INDEX);
@@ -108,6 +121,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(Outputs outputs) throws Exception {
         Dataset train = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TRAIN);
+        if (trainSamples != null) {
+            train = train.limit(trainSamples);
+        }
         Dataset test = KnownDatasets.load(KnownDatasets.SAMPLE, Split.TEST).limit(samples);
         int held = Math.min(1000, train.size() / 10);
         Dataset fit = train.slice(0, train.size() - held);

@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--defence", paramLabel = "SPEC",
             description = "A training-time defence, name[:k=v,...]; repeatable, applied in order: "
-                    + "adversarial-training:attack=pgd,eps=0.1,steps=7,step-size=0.02,ratio=1 (or preset=madry|fast), "
+                    + "adversarial-training:attack=pgd,eps=0.1,steps=7,step-size=0.02,ratio=1 (or preset=madry|fast|trades, with beta=6 for TRADES), "
                     + "gaussian-augmentation:sigma=0.1,ratio=1, label-smoothing:max-value=0.9.")
     List<String> defences = new ArrayList<>();
 

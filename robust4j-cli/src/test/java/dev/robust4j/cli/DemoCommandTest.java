@@ -12,18 +12,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The demo end to end, shortened (one epoch per model, a few test images): every round of the
- * defend-and-retest loop runs and the report is written.
+ * The demo end to end, shortened (one epoch per model on 2,000 training images, a few test
+ * images): every round of the defend-and-retest loop runs and the report is written.
  */
 class DemoCommandTest {
 
     @Test
     void theShortDemoRunsEveryRoundAndWritesTheReport(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
-        CliTest.Run r = CliTest.run("demo", "--epochs", "1", "--samples", "16", "--all", "--report", out.toString());
+        CliTest.Run r = CliTest.run("demo", "--epochs", "1", "--train-samples", "2000", "--samples", "16", "--all",
+                "--report", out.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("round 0: the undefended model", "square linf eps=0.1", "hop-skip-jump linf eps=0.1",
+        assertThat(r.out()).contains("1800 training images (200 held out to calibrate the detector)",
+                "round 0: the undefended model", "square linf eps=0.1", "hop-skip-jump linf eps=0.1",
                 "round 6: adversarial-training:preset=madry", "rounds (white-box threat model, target success rate 0.300)",
                 "report: ");
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
@@ -37,6 +39,7 @@ class DemoCommandTest {
     void badDemoOptionsExitTwo(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "x");
         assertThat(CliTest.run("demo", "--samples", "0").err()).contains("--samples must be >= 1, got 0");
+        assertThat(CliTest.run("demo", "--train-samples", "5").err()).contains("--train-samples must be >= 20, got 5");
         CliTest.Run r = CliTest.run("demo", "--report", file.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("exists and is not a directory");

@@ -5,6 +5,7 @@ import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.defence.training.AdversarialTraining;
 import dev.robust4j.defence.training.GaussianAugmentation;
 import dev.robust4j.defence.training.LabelSmoothing;
+import dev.robust4j.defence.training.Trades;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.DifferentiableClassifier;
@@ -23,7 +24,9 @@ import java.util.function.Function;
  *   <li>{@code adversarial-training:attack=pgd,eps=0.1,steps=7,step-size=0.02,ratio=1} — attack
  *       names separated by {@code |} rotate per batch; every other key is passed to the attacks;
  *       {@code preset=madry} (PGD, ratio 1, eps 0.1, 7 steps of 0.02 unless given) or
- *       {@code preset=fast} (FGSM from a random start, step 1.25 eps); {@code static-models=a.pt|b}
+ *       {@code preset=fast} (FGSM from a random start, step 1.25 eps) or {@code preset=trades}
+ *       (TRADES, Zhang et al. 2019: {@code beta=6}, and eps 0.1, 7 steps of 0.02 unless given, as
+ *       Madry's); {@code static-models=a.pt|b}
  *       adds fixed source models (ensemble adversarial training, Tramèr et al.), rotated per batch
  *       with the model being trained;
  *   <li>{@code gaussian-augmentation:sigma=0.1,ratio=1};
@@ -79,13 +82,20 @@ public final class TrainingDefences {
                 float ratio = p.number("ratio", 1f);
                 List<DifferentiableClassifier> statics = staticModels(spec, p.take("static-models"), loader);
                 String preset = p.take("preset");
+                if ("trades".equals(preset)) {
+                    if (!statics.isEmpty() || spec.params().containsKey("ratio")) {
+                        throw new IllegalArgumentException("defence " + spec
+                                + ": preset=trades takes eps, steps, step-size and beta, not ratio or static-models");
+                    }
+                    return trades(p);
+                }
                 if (preset != null) {
                     return preset(spec, preset, p, ratio, statics);
                 }
                 String names = p.take("attack");
                 if (names == null) {
                     throw new IllegalArgumentException(
-                            "defence " + spec + " needs attack=NAME (e.g. attack=pgd) or preset=madry|fast");
+                            "defence " + spec + " needs attack=NAME (e.g. attack=pgd) or preset=madry|fast|trades");
                 }
                 Map<String, String> attackParams = p.takeRest();
                 List<EvasionAttack> attacks = new ArrayList<>();
@@ -118,6 +128,19 @@ public final class TrainingDefences {
         return out;
     }
 
+    private static BatchTransform trades(DefenceParams p) {
+        float eps = p.number("eps", 0.1f);
+        int steps = p.integer("steps", 7);
+        float stepSize = p.number("step-size", 0.02f);
+        float beta = p.number("beta", 6f);
+        p.done();
+        try {
+            return new Trades(eps, steps, stepSize, beta);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("defence adversarial-training (preset=trades): " + e.getMessage(), e);
+        }
+    }
+
     private static BatchTransform preset(
             DefenceSpec spec, String preset, DefenceParams p, float ratio, List<DifferentiableClassifier> statics) {
         switch (preset) {
@@ -137,7 +160,7 @@ public final class TrainingDefences {
                 return new AdversarialTraining(fast.attacks(), ratio, statics);
             }
             default:
-                throw new IllegalArgumentException("defence " + spec + ": preset must be madry or fast, got '" + preset + "'");
+                throw new IllegalArgumentException("defence " + spec + ": preset must be madry, fast or trades, got '" + preset + "'");
         }
     }
 

@@ -97,6 +97,47 @@ public final class Objectives {
     }
 
     /**
+     * The Kullback-Leibler divergence of the softmax of the logits from fixed reference
+     * distributions, {@code KL(p || softmax(z)) = sum_k p_k (log p_k - log softmax(z)_k)} with
+     * {@code 0 log 0 = 0}: the objective TRADES' inner maximisation ascends (Zhang et al., ICML
+     * 2019), with {@code p} the model's probabilities at the clean inputs. The labels are ignored.
+     *
+     * <p>Arrays derived from {@code reference} during evaluation are created in its manager: keep
+     * it in a short-lived scope.
+     *
+     * @param reference the reference distributions {@code p}, shape {@code (N, K)}, rows summing to 1;
+     *     the caller keeps ownership
+     * @return the objective, valid for batches of exactly these rows
+     */
+    public static Objective klDivergence(NDArray reference) {
+        java.util.Objects.requireNonNull(reference, "reference");
+        return new Named("kl-divergence") {
+            @Override
+            public NDArray apply(NDArray logits, NDArray labels) {
+                if (!reference.getShape().equals(logits.getShape())) {
+                    throw new IllegalArgumentException("kl-divergence is bound to reference distributions of shape "
+                            + reference.getShape() + " but got logits of shape " + logits.getShape());
+                }
+                return klDivergenceOf(reference, logits.logSoftmax(1));
+            }
+        };
+    }
+
+    /**
+     * Computes {@code KL(p || q)} per row from {@code p} and {@code log q}, with {@code 0 log 0 = 0}
+     * (PyTorch's {@code KLDivLoss} convention). Autograd follows both arguments.
+     *
+     * @param p the first distributions, shape {@code (N, K)}
+     * @param logQ the logarithms of the second distributions, shape {@code (N, K)}
+     * @return the divergences, shape {@code (N)}, in {@code logQ}'s manager
+     */
+    public static NDArray klDivergenceOf(NDArray p, NDArray logQ) {
+        // p * log(max(p, tiny)) is exactly 0 where p is 0 and p log p elsewhere (to float precision).
+        NDArray logP = p.maximum(Float.MIN_NORMAL).log();
+        return logQ.neg().add(logP).mul(p).sum(new int[] {1});
+    }
+
+    /**
      * The sum of the logits of every class but the labelled one, {@code sum_{j != y} z_j}: its
      * gradient is the summed Jacobian rows of the other classes (the {@code beta} of a JSMA over logits).
      *

@@ -20,6 +20,7 @@ import ai.djl.util.Pair;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Objectives;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,8 +39,10 @@ import java.util.function.Function;
  *
  * <p>Each step: gather a shuffled mini-batch, make its one-hot soft labels, pass it through the
  * configured {@link BatchTransform} (before any gradient is recorded), then forward in training
- * mode, take the mean soft-label cross-entropy ({@link SoftLabels#crossEntropy}), back-propagate
- * and update with Adam or SGD. Every array of a step lives in a sub-manager closed at the end of
+ * mode, take the mean soft-label cross-entropy ({@link SoftLabels#crossEntropy}) — plus, when the
+ * batch carries {@link PairedInputs} (TRADES), their weight times the mean KL divergence of the
+ * outputs on the paired inputs from the outputs on the inputs, each input forwarded separately —
+ * back-propagate and update with Adam or SGD. Every array of a step lives in a sub-manager closed at the end of
  * the step, so memory does not grow with the number of steps.
  *
  * <p>Gradients: PyTorch accumulates parameter gradients and DJL's gradient collector does not
@@ -182,6 +185,15 @@ public final class Trainer {
                         try (GradientCollector collector = engine.newGradientCollector()) {
                             logits = block.forward(parameters, new NDList(batch.x()), true).singletonOrThrow();
                             lossArray = SoftLabels.crossEntropy(logits, batch.softLabels()).mean();
+                            PairedInputs paired = batch.paired();
+                            if (paired != null) {
+                                // TRADES: + beta * mean KL(f(x) || f(x')), through both outputs.
+                                NDArray pairedLogits = block.forward(parameters, new NDList(paired.x()), true)
+                                        .singletonOrThrow();
+                                NDArray divergence = Objectives.klDivergenceOf(
+                                        logits.softmax(1), pairedLogits.logSoftmax(1)).mean();
+                                lossArray = lossArray.add(divergence.mul(paired.weight()));
+                            }
                             collector.backward(lossArray);
                         }
                         parameters.updateAllParameters();
@@ -236,10 +248,12 @@ public final class Trainer {
         Shape expectedSoft = new Shape(n, numClasses);
         if (n < 1 || !x.equals(expectedX)
                 || !batch.softLabels().getShape().equals(expectedSoft)
-                || !batch.labels().getShape().equals(new Shape(n))) {
+                || !batch.labels().getShape().equals(new Shape(n))
+                || batch.paired() != null && !batch.paired().x().getShape().equals(expectedX)) {
             throw new IllegalStateException(
                     "batch transform " + transform.description() + " returned x " + x + ", labels "
                             + batch.labels().getShape() + ", soft labels " + batch.softLabels().getShape()
+                            + (batch.paired() == null ? "" : ", paired inputs " + batch.paired().x().getShape())
                             + "; expected " + expectedX + ", (" + n + "), " + expectedSoft);
         }
     }

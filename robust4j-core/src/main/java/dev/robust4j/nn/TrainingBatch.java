@@ -18,8 +18,10 @@ import java.util.Objects;
  * @param labels the hard labels, int64 class indices, shape {@code (N)}; the train accuracy is
  *     measured against them and adversarial training attacks them
  * @param softLabels the target distributions, shape {@code (N, K)}, float32, rows summing to 1
+ * @param paired perturbed copies of the inputs whose outputs the loss pulls towards the outputs on
+ *     {@code x} (TRADES), or null
  */
-public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
+public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels, PairedInputs paired) {
 
     /**
      * Checks that no array is missing.
@@ -34,6 +36,17 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(softLabels, "softLabels");
+    }
+
+    /**
+     * A batch without paired inputs.
+     *
+     * @param x the inputs
+     * @param labels the hard labels
+     * @param softLabels the soft labels
+     */
+    public TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
+        this(x, labels, softLabels, null);
     }
 
     /** @return the number of samples {@code N} */
@@ -53,7 +66,7 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
      * @return the new batch
      */
     public TrainingBatch withX(NDArray newX) {
-        return new TrainingBatch(newX, labels, softLabels);
+        return new TrainingBatch(newX, labels, softLabels, paired);
     }
 
     /**
@@ -63,7 +76,17 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
      * @return the new batch
      */
     public TrainingBatch withSoftLabels(NDArray newSoftLabels) {
-        return new TrainingBatch(x, labels, newSoftLabels);
+        return new TrainingBatch(x, labels, newSoftLabels, paired);
+    }
+
+    /**
+     * Returns the batch with paired inputs (TRADES).
+     *
+     * @param newPaired the paired inputs, the shape of {@code x}
+     * @return the new batch
+     */
+    public TrainingBatch withPaired(PairedInputs newPaired) {
+        return new TrainingBatch(x, labels, softLabels, Objects.requireNonNull(newPaired, "newPaired"));
     }
 
     /**
@@ -71,8 +94,14 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels) {
      *
      * @param other the samples to append
      * @return the concatenation
+     * @throws IllegalStateException if either batch has paired inputs: a transform that adds samples
+     *     must run before the one that pairs them
      */
     public TrainingBatch concat(TrainingBatch other) {
+        if (paired != null || other.paired != null) {
+            throw new IllegalStateException("cannot append samples to a batch with paired inputs (TRADES); apply the"
+                    + " transform that adds samples before the one that pairs them");
+        }
         return new TrainingBatch(x.concat(other.x), labels.concat(other.labels), softLabels.concat(other.softLabels));
     }
 }
