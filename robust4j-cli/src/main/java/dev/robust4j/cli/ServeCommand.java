@@ -51,6 +51,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--guard", paramLabel = "SPEC",
             description = "A guard, repeatable; a row is flagged when any guard flags it. Known:"
                     + " feature-squeezing-detector[:bit-depth=1,window=2,fpr=R] (needs --calibrate);"
+                    + " binary-detector:dir=DIR[,fpr=R] (a detector made by 'detect --train'; needs --calibrate);"
                     + " smoothing:sigma=S[,n=N,alpha=A,n0=N0,batch=B,seed=SEED] (as --smoothing).")
     List<String> guards = new ArrayList<>();
 

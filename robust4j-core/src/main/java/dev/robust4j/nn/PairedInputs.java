@@ -19,6 +19,8 @@ public record PairedInputs(NDArray x, float weight) {
     /**
      * Checks the values.
      *
+     * @param x the paired inputs, the same shape as the batch's inputs, in the batch's manager
+     * @param weight the weight of the divergence term, {@code >= 0}
      * @throws IllegalArgumentException if the weight is negative or not finite
      */
     public PairedInputs {

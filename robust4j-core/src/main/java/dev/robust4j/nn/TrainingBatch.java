@@ -30,6 +30,8 @@ public record TrainingBatch(NDArray x, NDArray labels, NDArray softLabels, Paire
      * @param labels the hard labels, int64 class indices, shape {@code (N)}; the train accuracy is
      *     measured against them and adversarial training attacks them
      * @param softLabels the target distributions, shape {@code (N, K)}, float32, rows summing to 1
+     * @param paired perturbed copies of the inputs whose outputs the loss pulls towards the outputs on
+     *     {@code x} (TRADES), or null
      * @throws NullPointerException if an array is null
      */
     public TrainingBatch {

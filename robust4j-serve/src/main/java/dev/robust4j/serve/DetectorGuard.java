@@ -2,6 +2,7 @@ package dev.robust4j.serve;
 
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.defence.detect.AdversarialDetector;
+import dev.robust4j.defence.detect.BinaryInputDetector;
 import dev.robust4j.defence.detect.FeatureSqueezingDetector;
 
 import java.util.Objects;
@@ -9,8 +10,9 @@ import java.util.Objects;
 /**
  * A {@link Guard} over an {@link AdversarialDetector}. With the calibrated
  * {@link FeatureSqueezingDetector} the row's score is the detector's (the largest L1 distance
- * between softmax outputs on the input and on a squeezed input) and a row is flagged when it
- * exceeds the calibrated threshold; with another detector the score is 1 for a flagged row and 0
+ * between softmax outputs on the input and on a squeezed input), with a calibrated
+ * {@link BinaryInputDetector} its logit margin for "adversarial", and a row is flagged when the
+ * score exceeds the calibrated threshold; with another detector the score is 1 for a flagged row and 0
  * otherwise.
  */
 public final class DetectorGuard implements Guard {
@@ -23,6 +25,10 @@ public final class DetectorGuard implements Guard {
      */
     public DetectorGuard(AdversarialDetector detector) {
         this.detector = Objects.requireNonNull(detector, "detector");
+        if (detector instanceof BinaryInputDetector b && Double.isNaN(b.threshold())) {
+            throw new IllegalArgumentException("the binary input detector is not calibrated: calibrate it on clean data"
+                    + " for a false-positive rate first");
+        }
         if (detector instanceof FeatureSqueezingDetector f && Double.isNaN(f.threshold())) {
             throw new IllegalArgumentException("the feature-squeezing detector is not calibrated: calibrate it on clean"
                     + " data for a false-positive rate first");
@@ -40,6 +46,10 @@ public final class DetectorGuard implements Guard {
             float[] s = f.scores(x);
             return Verdict.of(f.flag(s), s);
         }
+        if (detector instanceof BinaryInputDetector b) {
+            float[] s = b.scores(x);
+            return Verdict.of(b.flag(s), s);
+        }
         boolean[] flagged = detector.detect(x);
         float[] s = new float[flagged.length];
         for (int i = 0; i < s.length; i++) {
@@ -52,6 +62,9 @@ public final class DetectorGuard implements Guard {
     public String description() {
         if (detector instanceof FeatureSqueezingDetector f) {
             return detector.description() + ", threshold " + f.threshold();
+        }
+        if (detector instanceof BinaryInputDetector b) {
+            return detector.description() + ", threshold " + b.threshold();
         }
         return detector.description();
     }

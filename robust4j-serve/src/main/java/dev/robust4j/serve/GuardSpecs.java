@@ -3,6 +3,7 @@ package dev.robust4j.serve;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceParams;
 import dev.robust4j.defence.DefenceSpec;
+import dev.robust4j.defence.detect.BinaryInputDetector;
 import dev.robust4j.defence.detect.FeatureSqueezingDetector;
 import dev.robust4j.defence.preprocess.BitDepthReduction;
 import dev.robust4j.defence.preprocess.MedianSmoothing;
@@ -22,6 +23,10 @@ import java.util.List;
  *       bits (default 1; 0 leaves it out) and {@code W}×{@code W} median smoothing (default 2; 0
  *       leaves it out), its threshold calibrated on clean data for the false-positive rate
  *       {@code R} (default: the server's {@code --fpr}).
+ *   <li>{@code binary-detector:dir=DIR[,fpr=R]}: a trained binary input detector (Metzen et al.,
+ *       ICLR 2017; {@link BinaryInputDetector}, made by {@code robust4j detect --train}) loaded from
+ *       {@code DIR}, its threshold calibrated on clean data for the false-positive rate {@code R}
+ *       (default: the server's {@code --fpr});</li>
  *   <li>{@code smoothing:sigma=S[,n=N,alpha=A,n0=N0,batch=B,seed=SEED]}: randomized smoothing
  *       with abstention ({@link SmoothingGuard}; settings as {@link SmoothingConfig#parse}); needs
  *       no calibration.
@@ -30,7 +35,9 @@ import java.util.List;
 public final class GuardSpecs {
 
     /** The guard names this factory knows. */
-    public static final List<String> NAMES = List.of("feature-squeezing-detector", "smoothing");
+    public static final List<String> NAMES = List.of("feature-squeezing-detector", "binary-detector", "smoothing");
+
+    private static final String BINARY = "binary-detector";
 
     private static final String SMOOTHING = "smoothing";
 
@@ -41,7 +48,7 @@ public final class GuardSpecs {
      * @return true if the guard needs clean calibration data
      */
     public static boolean needsCalibration(DefenceSpec spec) {
-        return spec.name().equals("feature-squeezing-detector");
+        return spec.name().equals("feature-squeezing-detector") || spec.name().equals(BINARY);
     }
 
     /**
@@ -53,6 +60,10 @@ public final class GuardSpecs {
     public static void check(DefenceSpec spec) {
         if (spec.name().equals(SMOOTHING)) {
             smoothing(spec);
+            return;
+        }
+        if (spec.name().equals(BINARY)) {
+            binary(spec);
             return;
         }
         parse(spec);
@@ -74,6 +85,21 @@ public final class GuardSpecs {
         if (spec.name().equals(SMOOTHING)) {
             return new SmoothingGuard(model, smoothing(spec));
         }
+        if (spec.name().equals(BINARY)) {
+            Binary b = binary(spec);
+            double rate = Double.isNaN(b.fpr) ? fpr : b.fpr;
+            if (clean == null) {
+                throw new IllegalArgumentException("guard " + spec + " needs clean data to calibrate on (--calibrate D)");
+            }
+            BinaryInputDetector loaded;
+            try {
+                loaded = BinaryInputDetector.load(b.dir);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("guard " + spec + ": cannot read the detector in " + b.dir + ": "
+                        + e.getMessage(), e);
+            }
+            return new DetectorGuard(loaded.calibrate(clean, rate, batchSize));
+        }
         Parsed p = parse(spec);
         double rate = Double.isNaN(p.fpr) ? fpr : p.fpr;
         if (!(rate >= 0 && rate < 1)) {
@@ -85,6 +111,41 @@ public final class GuardSpecs {
         FeatureSqueezingDetector d = new FeatureSqueezingDetector(model, p.squeezers, Double.NaN)
                 .calibrate(clean, rate, batchSize);
         return new DetectorGuard(d);
+    }
+
+    private record Binary(java.nio.file.Path dir, double fpr) {}
+
+    private static Binary binary(DefenceSpec spec) {
+        DefenceParams p = new DefenceParams(spec);
+        String dir = p.take("dir");
+        String fprText = p.take("fpr");
+        p.done();
+        if (dir == null || dir.isBlank()) {
+            throw new IllegalArgumentException("guard " + spec + ": dir=DIR is required, the detector's directory"
+                    + " (robust4j detect --train ... --out DIR)");
+        }
+        java.nio.file.Path path = java.nio.file.Path.of(dir);
+        if (!BinaryInputDetector.isDetectorDirectory(path)) {
+            throw new IllegalArgumentException("guard " + spec + ": " + dir + " is not a detector directory (expected "
+                    + BinaryInputDetector.METADATA_FILE + " made by robust4j detect --train)");
+        }
+        return new Binary(path, fpr(spec, fprText));
+    }
+
+    private static double fpr(DefenceSpec spec, String fprText) {
+        if (fprText == null) {
+            return Double.NaN;
+        }
+        double fpr;
+        try {
+            fpr = Double.parseDouble(fprText);
+        } catch (NumberFormatException e) {
+            fpr = -1;
+        }
+        if (!(fpr >= 0 && fpr < 1)) {
+            throw new IllegalArgumentException("guard " + spec + ": fpr must be a number in [0, 1), got '" + fprText + "'");
+        }
+        return fpr;
     }
 
     private static SmoothingConfig smoothing(DefenceSpec spec) {

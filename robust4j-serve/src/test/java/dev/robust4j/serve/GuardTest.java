@@ -124,7 +124,7 @@ class GuardTest {
     @Test
     void specsAreCheckedBeforeAnyModelIsLoaded() {
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("binary")))
-                .hasMessage("unknown guard 'binary'; known: feature-squeezing-detector, smoothing");
+                .hasMessage("unknown guard 'binary'; known: feature-squeezing-detector, binary-detector, smoothing");
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("smoothing:n=100")))
                 .hasMessageContaining("sigma is required");
         assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("smoothing:sigma=0.25,n0=200,n=100")))
@@ -187,6 +187,73 @@ class GuardTest {
         } finally {
             ((AutoCloseable) model).close();
         }
+    }
+
+    @Test
+    void theBinaryDetectorGuardServesTheCalibratedDetectorsScores(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        float[] x = Npy.read(FIXTURES.resolve("x.npy")).toFloats();
+        int[] y = toInts(Npy.read(FIXTURES.resolve("y.npy")).toLongs());
+        int d = 784;
+        Dataset train = new Dataset(java.util.Arrays.copyOf(x, 60 * d), new long[] {1, 28, 28},
+                java.util.Arrays.copyOf(y, 60), List.of(), "x.npy[0:60]");
+        Dataset clean = new Dataset(java.util.Arrays.copyOfRange(x, 60 * d, 100 * d), new long[] {1, 28, 28}, null,
+                List.of(), "x.npy[60:100]");
+        Classifier model = Robust4j.loadModel(FIXTURES.resolve("cnn_traced.pt"), new long[] {1, 28, 28}, Bounds.UNIT);
+        Path dir = tmp.resolve("detector");
+        try (dev.robust4j.defence.detect.BinaryInputDetector trained =
+                dev.robust4j.defence.detect.BinaryInputDetector.train(model, train,
+                        dev.robust4j.attack.Attacks.fgsm(0.1f), "mlp",
+                        dev.robust4j.nn.TrainingConfig.builder().optEpochs(2).optBatchSize(32).optSeed(1).build(), 60,
+                        dev.robust4j.nn.TrainingListener.NONE)) {
+            trained.save(dir);
+        }
+        assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("binary-detector:dir=" + tmp.resolve("none"))))
+                .hasMessageContaining("is not a detector directory");
+        assertThatThrownBy(() -> GuardSpecs.check(DefenceSpec.parse("binary-detector")))
+                .hasMessageContaining("dir=DIR is required");
+        assertThat(GuardSpecs.needsCalibration(DefenceSpec.parse("binary-detector:dir=" + dir))).isTrue();
+        try {
+            Guard guard = GuardSpecs.create(DefenceSpec.parse("binary-detector:dir=" + dir + ",fpr=0.1"), model, clean,
+                    0.05, 16);
+            dev.robust4j.defence.detect.BinaryInputDetector detector =
+                    (dev.robust4j.defence.detect.BinaryInputDetector) ((DetectorGuard) guard).detector();
+            float[] direct = detector.scores(clean, 40);
+            try (ModelServer server = ModelServer.builder().setModel(model).addGuard(guard).optPort(0).optMaxBatch(64)
+                    .start()) {
+                float[][] rows = new float[40][d];
+                for (int i = 0; i < 40; i++) {
+                    System.arraycopy(x, (60 + i) * d, rows[i], 0, d);
+                }
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/v1/predict"))
+                        .POST(HttpRequest.BodyPublishers.ofString(ModelServerTest.body(rows))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonNode a = new ObjectMapper().readTree(r.body());
+                int flagged = 0;
+                for (int i = 0; i < 40; i++) {
+                    float s = a.get("detector_scores").get(i).floatValue();
+                    assertThat((double) s).isCloseTo(direct[i], within(1e-3));
+                    boolean f = a.get("flagged").get(i).asBoolean();
+                    assertThat(f).isEqualTo(s > detector.threshold());
+                    flagged += f ? 1 : 0;
+                }
+                // calibrated on these 40 images for a rate of 0.1: at most 4 above the threshold, one more
+                // if a score within rounding of the threshold lands on the other side
+                assertThat(flagged).isLessThanOrEqualTo(5);
+            }
+        } finally {
+            ((AutoCloseable) model).close();
+        }
+    }
+
+    private static int[] toInts(long[] f) {
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = (int) f[i];
+        }
+        return out;
     }
 
     @Test
