@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.defence.detect.AdversarialDetector;
 import dev.robust4j.defence.detect.BinaryInputDetector;
 import dev.robust4j.defence.detect.FeatureSqueezingDetector;
+import dev.robust4j.defence.detect.ScoredDetector;
 
 import java.util.Objects;
 
@@ -21,17 +22,14 @@ public final class DetectorGuard implements Guard {
 
     /**
      * @param detector the detector; a {@link FeatureSqueezingDetector} must be calibrated
-     * @throws IllegalArgumentException if a feature-squeezing detector is not calibrated
+     * @throws IllegalArgumentException if a scored detector (feature squeezing, binary) is not calibrated
      */
     public DetectorGuard(AdversarialDetector detector) {
         this.detector = Objects.requireNonNull(detector, "detector");
-        if (detector instanceof BinaryInputDetector b && Double.isNaN(b.threshold())) {
-            throw new IllegalArgumentException("the binary input detector is not calibrated: calibrate it on clean data"
-                    + " for a false-positive rate first");
-        }
-        if (detector instanceof FeatureSqueezingDetector f && Double.isNaN(f.threshold())) {
-            throw new IllegalArgumentException("the feature-squeezing detector is not calibrated: calibrate it on clean"
-                    + " data for a false-positive rate first");
+        if (detector instanceof ScoredDetector d && Double.isNaN(d.threshold())) {
+            throw new IllegalArgumentException("the " + (detector instanceof FeatureSqueezingDetector
+                    ? "feature-squeezing detector" : "detector " + detector.description())
+                    + " is not calibrated: calibrate it on clean data for a false-positive rate first");
         }
     }
 
@@ -42,13 +40,9 @@ public final class DetectorGuard implements Guard {
 
     @Override
     public Verdict inspect(NDArray x, NDArray scores) {
-        if (detector instanceof FeatureSqueezingDetector f) {
-            float[] s = f.scores(x);
-            return Verdict.of(f.flag(s), s);
-        }
-        if (detector instanceof BinaryInputDetector b) {
-            float[] s = b.scores(x);
-            return Verdict.of(b.flag(s), s);
+        if (detector instanceof ScoredDetector d) {
+            float[] s = d.scores(x);
+            return Verdict.of(d.flag(s), s);
         }
         boolean[] flagged = detector.detect(x);
         float[] s = new float[flagged.length];
@@ -60,11 +54,8 @@ public final class DetectorGuard implements Guard {
 
     @Override
     public String description() {
-        if (detector instanceof FeatureSqueezingDetector f) {
-            return detector.description() + ", threshold " + f.threshold();
-        }
-        if (detector instanceof BinaryInputDetector b) {
-            return detector.description() + ", threshold " + b.threshold();
+        if (detector instanceof ScoredDetector d) {
+            return detector.description() + ", threshold " + d.threshold();
         }
         return detector.description();
     }

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * <p>Saved as a directory: {@value #METADATA_FILE} (kind, threshold, the training attack and its
  * parameters) and {@code network/}, a robust4j model directory.
  */
-public final class BinaryInputDetector implements AdversarialDetector, AutoCloseable {
+public final class BinaryInputDetector implements ScoredDetector, AutoCloseable {
 
     /** The metadata file of a saved detector. */
     public static final String METADATA_FILE = "robust4j-detector.json";
@@ -117,6 +117,7 @@ public final class BinaryInputDetector implements AdversarialDetector, AutoClose
      * @param x the inputs, with the detector's input shape
      * @return per sample, the detector's logit margin {@code z_adversarial - z_clean}
      */
+    @Override
     public float[] scores(NDArray x) {
         try (NDManager scope = x.getManager().newSubManager()) {
             x.tempAttach(scope);
@@ -167,6 +168,7 @@ public final class BinaryInputDetector implements AdversarialDetector, AutoClose
     }
 
     /** @return the threshold, NaN if uncalibrated */
+    @Override
     public double threshold() {
         return threshold;
     }
@@ -179,29 +181,6 @@ public final class BinaryInputDetector implements AdversarialDetector, AutoClose
     /** @return how the detector was made: attack, its parameters, model, samples, calibration */
     public Map<String, Object> provenance() {
         return provenance;
-    }
-
-    @Override
-    public boolean[] detect(NDArray x) {
-        return flag(scores(x));
-    }
-
-    /**
-     * Flags scores against the threshold.
-     *
-     * @param scores scores from {@link #scores}
-     * @return per score, whether it exceeds the threshold
-     * @throws IllegalStateException if the detector is not calibrated
-     */
-    public boolean[] flag(float[] scores) {
-        if (Double.isNaN(threshold)) {
-            throw new IllegalStateException("the detector is not calibrated: call calibrate(clean, fpr, batchSize) first");
-        }
-        boolean[] out = new boolean[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            out[i] = scores[i] > threshold;
-        }
-        return out;
     }
 
     /** @return e.g. {@code binary input detector (cnn, trained on pgd adversarials)} */

@@ -19,7 +19,7 @@ import java.util.Objects;
  * data for a target false-positive rate. The paper's MNIST configuration is bit depth 1 and a 2×2
  * median filter ({@link #xuEtAl(Classifier)}).
  */
-public final class FeatureSqueezingDetector implements AdversarialDetector {
+public final class FeatureSqueezingDetector implements ScoredDetector {
 
     private final Classifier model;
     private final List<Preprocessor> squeezers;
@@ -51,6 +51,7 @@ public final class FeatureSqueezingDetector implements AdversarialDetector {
     }
 
     /** @return the threshold, NaN if uncalibrated */
+    @Override
     public double threshold() {
         return threshold;
     }
@@ -66,6 +67,7 @@ public final class FeatureSqueezingDetector implements AdversarialDetector {
      * @param x the inputs
      * @return per sample, the largest L1 distance between softmax outputs on x and on a squeezed x
      */
+    @Override
     public float[] scores(NDArray x) {
         NDManager parent = x.getManager();
         try (NDManager scope = parent.newSubManager()) {
@@ -134,35 +136,6 @@ public final class FeatureSqueezingDetector implements AdversarialDetector {
         int n = s.length;
         int index = (int) Math.ceil((1 - fpr) * n) - 1;
         return s[Math.max(0, Math.min(n - 1, index))];
-    }
-
-    /**
-     * Flags adversarial inputs.
-     *
-     * @param x the inputs
-     * @return per sample, whether its score exceeds the threshold
-     * @throws IllegalStateException if the detector is not calibrated
-     */
-    @Override
-    public boolean[] detect(NDArray x) {
-        return flag(scores(x));
-    }
-
-    /**
-     * Flags scores against the threshold.
-     *
-     * @param scores scores from {@link #scores}
-     * @return per score, whether it exceeds the threshold
-     */
-    public boolean[] flag(float[] scores) {
-        if (Double.isNaN(threshold)) {
-            throw new IllegalStateException("the detector is not calibrated: call calibrate(clean, fpr, batchSize) first");
-        }
-        boolean[] out = new boolean[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            out[i] = scores[i] > threshold;
-        }
-        return out;
     }
 
     /** @return e.g. {@code feature-squeezing detector [feature-squeezing:bit-depth=1, median-smoothing:window=2]} */
