@@ -137,6 +137,91 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes the files of a directory into the (empty) directory it is given. */
+    @FunctionalInterface
+    public interface DirectoryBody {
+        /**
+         * @param dir the staging directory, beside the target
+         * @throws IOException if writing fails
+         */
+        void fill(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes a directory whole or not at all: {@code body} fills a temporary directory beside the
+     * target, which then replaces the target by renames (the old directory is moved aside, put back
+     * if the swap fails, and deleted after it). The target may be missing, an empty directory, or a
+     * directory holding {@code marker} (one this kind of save wrote); anything else is refused.
+     *
+     * @param dir the directory to create or replace
+     * @param what what is saved, for messages, e.g. {@code "a model"}
+     * @param marker the file that marks a directory this save may replace
+     * @param body writes the directory's files
+     * @throws IOException if writing fails; then {@code dir} is left as it was
+     * @throws IllegalArgumentException if {@code dir} is the root, a file, or a non-empty directory
+     *     without {@code marker}
+     */
+    public static void replaceDirectory(Path dir, String what, String marker, DirectoryBody body) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        if (target.getParent() == null) {
+            throw new IllegalArgumentException("cannot save " + what + " as the root directory " + target);
+        }
+        if (Files.exists(target)) {
+            if (!Files.isDirectory(target)) {
+                throw new IllegalArgumentException("cannot save " + what + " to " + target + ": it is a file");
+            }
+            boolean empty;
+            try (java.util.stream.Stream<Path> entries = Files.list(target)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.isRegularFile(target.resolve(marker))) {
+                throw new IllegalArgumentException("cannot save " + what + " to " + target
+                        + ": it is a non-empty directory without " + marker + "; refusing to replace it");
+            }
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        String name = target.getFileName().toString();
+        Path temp = Files.createTempDirectory(parent, "." + name + ".tmp-");
+        try {
+            body.fill(temp);
+            if (Files.exists(target)) {
+                Path old = Files.createTempDirectory(parent, "." + name + ".old-");
+                Files.delete(old);
+                moveDirectory(target, old);
+                try {
+                    moveDirectory(temp, target);
+                } catch (IOException e) {
+                    moveDirectory(old, target);
+                    throw e;
+                }
+                deleteRecursively(old);
+            } else {
+                moveDirectory(temp, target);
+            }
+        } finally {
+            if (Files.exists(temp)) {
+                deleteRecursively(temp);
+            }
+        }
+    }
+
+    private static void moveDirectory(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /**
      * Says why an I/O operation in a directory failed, in words, naming the directory rather than
      * any temporary file and no Java exception class.

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Devices;
@@ -24,17 +25,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -112,49 +110,13 @@ public final class ModelDirectory {
      */
     public static void save(Path dir, TrainedModel model) throws IOException {
         Objects.requireNonNull(model, "model");
-        Path target = dir.toAbsolutePath().normalize();
-        if (target.getParent() == null) {
-            throw new IllegalArgumentException("cannot save a model as the root directory " + target);
-        }
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) {
-                throw new IllegalArgumentException("cannot save a model to " + target + ": it is a file");
-            }
-            if (!isEmpty(target) && !isModelDirectory(target)) {
-                throw new IllegalArgumentException(
-                        "cannot save a model to " + target + ": it is a non-empty directory without "
-                                + METADATA_FILE + "; refusing to replace it");
-            }
-        }
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        String name = target.getFileName().toString();
-        Path temp = Files.createTempDirectory(parent, "." + name + ".tmp-");
-        try {
-            model.classifier().model().save(temp, PARAMETERS_PREFIX);
-            Path parameters = findParameterFile(temp);
+        AtomicFiles.replaceDirectory(dir, "a model", METADATA_FILE, staging -> {
+            model.classifier().model().save(staging, PARAMETERS_PREFIX);
+            Path parameters = findParameterFile(staging);
             String sha256 = sha256(parameters);
             ObjectNode root = toJson(model, parameters.getFileName().toString(), sha256);
-            Files.write(temp.resolve(METADATA_FILE), JSON.writeValueAsBytes(root));
-            if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(parent, "." + name + ".old-");
-                Files.delete(old);
-                move(target, old);
-                try {
-                    move(temp, target);
-                } catch (IOException e) {
-                    move(old, target);
-                    throw e;
-                }
-                deleteRecursively(old);
-            } else {
-                move(temp, target);
-            }
-        } finally {
-            if (Files.exists(temp)) {
-                deleteRecursively(temp);
-            }
-        }
+            Files.write(staging.resolve(METADATA_FILE), JSON.writeValueAsBytes(root));
+        });
     }
 
     /**
@@ -345,28 +307,6 @@ public final class ModelDirectory {
             throw new IOException("expected one parameter file in " + dir + ", found " + found);
         }
         return found.get(0);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static String sha256(Path file) throws IOException {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.nn.ModelDirectory;
@@ -19,17 +20,13 @@ import dev.robust4j.nn.TrainingConfig;
 import dev.robust4j.nn.TrainingListener;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A trained binary detector of adversarial inputs (Metzen, Genewein, Fischer and Bischoff, "On
@@ -205,25 +202,8 @@ public final class BinaryInputDetector implements ScoredDetector, AutoCloseable 
      * @throws IllegalArgumentException if {@code dir} is a file or a non-empty directory of something else
      */
     public void save(Path dir) throws IOException {
-        Path target = dir.toAbsolutePath().normalize();
-        if (target.getParent() == null) {
-            throw new IllegalArgumentException("cannot save a detector as the root directory " + target);
-        }
-        if (Files.exists(target)) {
-            if (!Files.isDirectory(target)) {
-                throw new IllegalArgumentException("cannot save a detector to " + target + ": it is a file");
-            }
-            if (!isEmpty(target) && !isDetectorDirectory(target)) {
-                throw new IllegalArgumentException("cannot save a detector to " + target
-                        + ": it is a non-empty directory without " + METADATA_FILE + "; refusing to replace it");
-            }
-        }
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        String name = target.getFileName().toString();
-        Path temp = Files.createTempDirectory(parent, "." + name + ".tmp-");
-        try {
-            ModelDirectory.save(temp.resolve(NETWORK), network);
+        AtomicFiles.replaceDirectory(dir, "a detector", METADATA_FILE, staging -> {
+            ModelDirectory.save(staging.resolve(NETWORK), network);
             ObjectNode root = JSON.createObjectNode();
             root.put("format", FORMAT);
             root.put("format_version", 1);
@@ -234,26 +214,8 @@ public final class BinaryInputDetector implements ScoredDetector, AutoCloseable 
                 root.put("threshold", threshold);
             }
             root.set("provenance", JSON.valueToTree(provenance));
-            Files.write(temp.resolve(METADATA_FILE), JSON.writeValueAsBytes(root));
-            if (Files.exists(target)) {
-                Path old = Files.createTempDirectory(parent, "." + name + ".old-");
-                Files.delete(old);
-                move(target, old);
-                try {
-                    move(temp, target);
-                } catch (IOException e) {
-                    move(old, target);
-                    throw e;
-                }
-                deleteRecursively(old);
-            } else {
-                move(temp, target);
-            }
-        } finally {
-            if (Files.exists(temp)) {
-                deleteRecursively(temp);
-            }
-        }
+            Files.write(staging.resolve(METADATA_FILE), JSON.writeValueAsBytes(root));
+        });
     }
 
     /**
@@ -315,25 +277,4 @@ public final class BinaryInputDetector implements ScoredDetector, AutoCloseable 
         return new BinaryInputDetector(network, threshold, provenance);
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
