@@ -20,11 +20,11 @@ class DemoCommandTest {
     @Test
     void theShortDemoRunsEveryRoundAndWritesTheReport(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report");
-        CliTest.Run r = CliTest.run("demo", "--epochs", "1", "--train-samples", "2000", "--samples", "16", "--all",
+        CliTest.Run r = CliTest.run("demo", "--epochs", "1", "--train-samples", "1000", "--samples", "8", "--all",
                 "--report", out.toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("1800 training images (200 held out to calibrate the detector)",
+        assertThat(r.out()).contains("900 training images (100 held out to calibrate the detector)",
                 "round 0: the undefended model", "square linf eps=0.1", "hop-skip-jump linf eps=0.1",
                 "round 6: adversarial-training:preset=madry", "rounds (white-box threat model, target success rate 0.300)",
                 "report: ");
