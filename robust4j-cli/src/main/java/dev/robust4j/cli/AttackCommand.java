@@ -3,6 +3,7 @@ package dev.robust4j.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.robust4j.Robust4j;
+import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
@@ -113,8 +114,8 @@ final class AttackCommand implements Callable<Integer> {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
-            Map<String, String> p = new LinkedHashMap<>(params);
-            p.putIfAbsent("seed", Long.toString(seed));
+            // --seed goes to attacks that draw random numbers (the declaration says which)
+            Map<String, String> p = AttackRegistry.withDefaultSeed(attackName, params, seed);
             Dataset data = dataOptions.load(Split.TEST, modelOptions.expectedShape());
             // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
             try (ModelOptions.Loader others = modelOptions.loader(data)) {

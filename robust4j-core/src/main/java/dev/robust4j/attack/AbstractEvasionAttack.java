@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
-import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -31,12 +30,6 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
      */
     protected abstract NDArray attack(AttackContext ctx);
 
-    /** @return the ball returned adversarials must lie in, or empty for a minimal-norm attack */
-    public abstract Optional<Budget> budget();
-
-    /** @return the seed every random choice of the attack derives from */
-    public abstract long seed();
-
     @Override
     public final AttackResult generate(Classifier model, NDArray x, NDArray labels) {
         return run(model, x, labels, null);
@@ -55,15 +48,13 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(labels, "labels");
-        if (requiresGradients() && !(model instanceof DifferentiableClassifier)) {
-            throw new IllegalArgumentException(
-                    "attack " + name() + " is white-box and needs input gradients, but "
+        ModelAccess needs = requires();
+        if (!needs.givenBy(model)) {
+            throw new IllegalArgumentException(needs == ModelAccess.GRADIENTS
+                    ? "attack " + name() + " is white-box and needs input gradients, but "
                             + model.description() + " only answers predictions; use a black-box attack or a model"
-                            + " with gradients (TorchScript, built-in net)");
-        }
-        if (requiresScores() && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            throw new IllegalArgumentException(
-                    "attack " + name() + " needs the model's scores, but " + model.description()
+                            + " with gradients (TorchScript, built-in net)"
+                    : "attack " + name() + " needs the model's scores, but " + model.description()
                             + " answers labels only; use a label-only attack (boundary, hop-skip-jump) or transfer");
         }
         Shape shape = checkShape(model, x);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.model.Classifier;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An evasion attack: crafts inputs close to given ones that the model misclassifies. One contract
@@ -20,8 +21,18 @@ public interface EvasionAttack {
     /** @return the attack's parameters by kebab-case name, for reports and JSON */
     Map<String, Object> params();
 
+    /**
+     * Declares what the attack needs of a model: gradients (white-box), scores or only labels.
+     * The template refuses a model that does not give it ({@link ModelAccess#givenBy}).
+     *
+     * @return the access the attack needs
+     */
+    ModelAccess requires();
+
     /** @return true if the attack needs a {@link dev.robust4j.model.DifferentiableClassifier} */
-    boolean requiresGradients();
+    default boolean requiresGradients() {
+        return requires() == ModelAccess.GRADIENTS;
+    }
 
     /**
      * Tells whether the attack needs real-valued scores from the model. Score-based black-box
@@ -30,8 +41,52 @@ public interface EvasionAttack {
      * @return true if a label-only model must be refused
      */
     default boolean requiresScores() {
-        return false;
+        return requires() == ModelAccess.SCORES;
     }
+
+    /**
+     * The ball every returned adversarial lies in.
+     *
+     * @return the budget, or empty for a minimal-norm attack (or a decision attack without
+     *     {@code eps})
+     */
+    Optional<Budget> budget();
+
+    /**
+     * The norm of the budgets {@link #withBudget} takes: the budget's norm for a bounded attack,
+     * and the attack's norm for one whose {@code eps} is optional (FAB, HopSkipJump, Boundary).
+     *
+     * @return the norm, or empty if the attack takes no budget
+     */
+    default Optional<Norm> budgetNorm() {
+        return budget().map(Budget::norm);
+    }
+
+    /**
+     * Returns a copy that attacks the given ball, everything else unchanged: how curves and
+     * pools vary the budget without going through parameter strings (Foolbox passes epsilons at
+     * call time for the same reason).
+     *
+     * @param budget the ball; its norm must be {@link #budgetNorm()}'s
+     * @return the copy
+     * @throws IllegalArgumentException if the attack takes no budget, or one in another norm
+     */
+    default EvasionAttack withBudget(Budget budget) {
+        throw new IllegalArgumentException("attack " + name() + " takes no eps budget");
+    }
+
+    /**
+     * The norm the attack is set to work in, when it has a {@code norm} parameter: part of its
+     * label in a pool ({@code deepfool l2}).
+     *
+     * @return the norm, or empty if the attack has no norm parameter
+     */
+    default Optional<Norm> normParameter() {
+        return Optional.empty();
+    }
+
+    /** @return the seed every random choice of the attack derives from (0 for one that draws none) */
+    long seed();
 
     /** @return true if the attack can aim at given target classes */
     default boolean supportsTargeted() {

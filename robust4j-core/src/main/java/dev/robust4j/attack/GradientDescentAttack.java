@@ -1,5 +1,8 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -226,27 +229,51 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return name;
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<GradientDescentAttack> PARAMETERS = Parameters.of(
+            AttackParams.<GradientDescentAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm: linf 0.1, l2 1, l1 10)",
+                    a -> a.eps, GradientDescentAttack::eps),
+            Param.of("steps", ParamType.INT, "gradient steps per restart, >= 1", a -> a.steps,
+                    GradientDescentAttack::steps),
+            Param.of("step-size", ParamType.FLOAT, "step length in the norm, > 0 (default 2.5 eps / steps; MIM"
+                    + " eps / steps; eps for one step)", GradientDescentAttack::effectiveStepSize,
+                    GradientDescentAttack::stepSize),
+            Param.of("random-start", ParamType.BOOLEAN, "start each restart at a uniform point of the ball",
+                    a -> a.randomStart, GradientDescentAttack::randomStart),
+            Param.of("restarts", ParamType.INT, "runs; later runs attack only unbroken samples, >= 1",
+                    a -> a.restarts, GradientDescentAttack::restarts),
+            Param.of("early-stop", ParamType.BOOLEAN, "a sample stops at its first adversarial point",
+                    a -> a.earlyStop, GradientDescentAttack::earlyStop),
+            Param.of("loss", ParamType.STRING, "the loss ascended: ce or cw", a -> a.loss.cliName(),
+                    (a, v) -> a.loss(GradientLoss.parse(v))),
+            Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT, "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay,
+                    GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
+            AttackParams.<GradientDescentAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("steps", steps);
-        p.put("step-size", effectiveStepSize());
-        p.put("random-start", randomStart);
-        p.put("restarts", restarts);
-        p.put("early-stop", earlyStop);
-        p.put("loss", loss.cliName());
-        if (decay > 0 || name.equals("mim")) {
-            p.put("decay", decay);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public GradientDescentAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

@@ -26,10 +26,11 @@ public enum AttackKind {
      * @return its kind
      */
     public static AttackKind of(EvasionAttack attack) {
-        if (attack.requiresGradients()) {
-            return GRADIENTS;
-        }
-        return attack.requiresScores() ? SCORES : LABELS;
+        return switch (attack.requires()) {
+            case GRADIENTS -> GRADIENTS;
+            case SCORES -> SCORES;
+            case LABELS -> LABELS;
+        };
     }
 
     /** @return {@code white-box} or {@code black-box} */

@@ -6,12 +6,12 @@ import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.detect.AdversarialDetector;
 import dev.robust4j.metric.Stats;
 import dev.robust4j.model.Classifier;
-import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -146,14 +146,8 @@ public final class AttackPool {
      */
     public static String labelOf(EvasionAttack attack) {
         StringBuilder b = new StringBuilder(attack.name());
-        Object norm = attack.params().get("norm");
-        if (norm != null) {
-            b.append(' ').append(String.valueOf(norm).toLowerCase(Locale.ROOT));
-        }
-        Object eps = attack.params().get("eps");
-        if (eps != null) {
-            b.append(" eps=").append(eps);
-        }
+        attack.normParameter().ifPresent(norm -> b.append(' ').append(norm.cliName()));
+        attack.budget().ifPresent(budget -> b.append(" eps=").append(budget.eps()));
         return b.toString();
     }
 
@@ -314,13 +308,13 @@ public final class AttackPool {
      * @return the reason or {@code null}
      */
     public static String skipReason(EvasionAttack attack, Classifier model) {
-        if (attack.requiresGradients() && !(model instanceof DifferentiableClassifier)) {
-            return "needs gradients and " + model.description() + " gives none";
+        ModelAccess needs = attack.requires();
+        if (needs.givenBy(model)) {
+            return null;
         }
-        if (attack.requiresScores() && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            return "needs scores and " + model.description() + " returns only labels";
-        }
-        return null;
+        return needs == ModelAccess.GRADIENTS
+                ? "needs gradients and " + model.description() + " gives none"
+                : "needs scores and " + model.description() + " returns only labels";
     }
 
     /** Per sample: eligible, adversarial untransformed and not flagged. */

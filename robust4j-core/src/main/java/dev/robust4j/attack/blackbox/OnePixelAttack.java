@@ -1,5 +1,10 @@
 package dev.robust4j.attack.blackbox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
@@ -143,26 +148,32 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         return "one-pixel";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<OnePixelAttack> PARAMETERS = Parameters.of(
+            Param.of("pixels", ParamType.INT, "pixels changed, >= 1", a -> a.pixels, OnePixelAttack::pixels),
+            Param.of("population", ParamType.INT, "candidates per generation, >= 4", a -> a.population,
+                    OnePixelAttack::population),
+            Param.of("max-iter", ParamType.INT, "generations, >= 0", a -> a.maxIter, OnePixelAttack::maxIter),
+            Param.of("crossover", ParamType.FLOAT, "crossover probability, in [0, 1]", a -> a.crossover,
+                    OnePixelAttack::crossover),
+            Param.of("max-queries", ParamType.INT, "queries per sample (default: what the generations need)",
+                    OnePixelAttack::effectiveMaxQueries, OnePixelAttack::maxQueries),
+            AttackParams.<OnePixelAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("pixels", pixels);
-        p.put("population", population);
-        p.put("max-iter", maxIter);
-        p.put("crossover", crossover);
-        p.put("max-queries", effectiveMaxQueries());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
-    @Override
-    public boolean requiresGradients() {
-        return false;
-    }
+
+
 
     @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.blackbox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
@@ -175,28 +180,34 @@ public final class SimBA extends AbstractEvasionAttack {
         return "simba";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<SimBA> PARAMETERS = Parameters.of(
+            Param.of("basis", ParamType.choice("dct|pixel", Basis::parse), "search directions: dct or pixel",
+                    a -> a.basis.cliName(), SimBA::basis),
+            Param.of("epsilon", ParamType.FLOAT, "step along each direction, > 0", a -> a.epsilon, SimBA::epsilon),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
+                    SimBA::maxQueries),
+            Param.<SimBA, Integer>of("freq-dims", ParamType.INT, "low-frequency block searched first (dct; default: auto)",
+                    a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
+                    .shownWhen(a -> a.basis == Basis.DCT),
+            Param.<SimBA, Integer>of("stride", ParamType.INT, "frequencies added per block (dct; default: auto)",
+                    a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT),
+            AttackParams.<SimBA>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("basis", basis.cliName());
-        p.put("epsilon", epsilon);
-        p.put("max-queries", maxQueries);
-        if (basis == Basis.DCT) {
-            p.put("freq-dims", freqDims != null ? freqDims : "auto");
-            p.put("stride", stride != null ? stride : "auto");
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
-    @Override
-    public boolean requiresGradients() {
-        return false;
-    }
+
+
 
     @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.blackbox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
@@ -159,25 +164,41 @@ public final class SquareAttack extends AbstractEvasionAttack {
         return "square";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<SquareAttack> PARAMETERS = Parameters.of(
+            AttackParams.<SquareAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
+                    SquareAttack::eps),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
+                    SquareAttack::maxQueries),
+            Param.of("p-init", ParamType.FLOAT, "initial fraction of features per square, in (0, 1]",
+                    SquareAttack::effectivePInit, SquareAttack::pInit),
+            AttackParams.<SquareAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("max-queries", maxQueries);
-        p.put("p-init", effectivePInit());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
     }
 
     @Override
-    public boolean requiresScores() {
-        return true;
+    public SquareAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
@@ -68,14 +70,12 @@ public final class TransferAttack extends AbstractEvasionAttack {
     public static TransferAttack of(Classifier surrogate, EvasionAttack attack) {
         Objects.requireNonNull(surrogate, "surrogate");
         Objects.requireNonNull(attack, "attack");
-        if (attack.requiresGradients() && !(surrogate instanceof DifferentiableClassifier)) {
-            throw new IllegalArgumentException(
-                    "surrogate " + surrogate.description() + " has no input gradients, but attack " + attack.name()
-                            + " is white-box; use a surrogate with gradients (TorchScript .pt, a model directory)");
-        }
-        if (attack.requiresScores() && surrogate.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            throw new IllegalArgumentException(
-                    "surrogate " + surrogate.description() + " answers labels only, but attack " + attack.name()
+        ModelAccess needs = attack.requires();
+        if (!needs.givenBy(surrogate)) {
+            throw new IllegalArgumentException(needs == ModelAccess.GRADIENTS
+                    ? "surrogate " + surrogate.description() + " has no input gradients, but attack " + attack.name()
+                            + " is white-box; use a surrogate with gradients (TorchScript .pt, a model directory)"
+                    : "surrogate " + surrogate.description() + " answers labels only, but attack " + attack.name()
                             + " needs scores");
         }
         return new TransferAttack(surrogate, attack);
@@ -163,16 +163,10 @@ public final class TransferAttack extends AbstractEvasionAttack {
         return p;
     }
 
-    /** @return false: the target is only asked for its verdicts */
+    /** @return labels: the target is only asked for its verdicts */
     @Override
-    public boolean requiresGradients() {
-        return false;
-    }
-
-    /** @return false: label-only targets are fine */
-    @Override
-    public boolean requiresScores() {
-        return false;
+    public ModelAccess requires() {
+        return ModelAccess.LABELS;
     }
 
     /** @return whether the inner attack has a targeted form */
@@ -181,15 +175,33 @@ public final class TransferAttack extends AbstractEvasionAttack {
         return attack.supportsTargeted();
     }
 
-    /** @return the inner attack's budget, or empty if it has none (or is not a template attack) */
+    /** @return the inner attack's budget, or empty if it has none */
     @Override
     public Optional<Budget> budget() {
-        return attack instanceof AbstractEvasionAttack ? ((AbstractEvasionAttack) attack).budget() : Optional.empty();
+        return attack.budget();
     }
 
-    /** @return the inner attack's seed (0 if it is not a template attack) */
+    /** @return the inner attack's budget norm */
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return attack.budgetNorm();
+    }
+
+    /** @return a transfer attack whose inner attack has this budget, on the same surrogate */
+    @Override
+    public TransferAttack withBudget(Budget budget) {
+        return new TransferAttack(surrogate, attack.withBudget(budget));
+    }
+
+    /** @return the inner attack's norm */
+    @Override
+    public Optional<Norm> normParameter() {
+        return attack.normParameter();
+    }
+
+    /** @return the inner attack's seed */
     @Override
     public long seed() {
-        return attack instanceof AbstractEvasionAttack ? ((AbstractEvasionAttack) attack).seed() : 0L;
+        return attack.seed();
     }
 }

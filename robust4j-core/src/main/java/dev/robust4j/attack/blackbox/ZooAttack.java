@@ -1,5 +1,10 @@
 package dev.robust4j.attack.blackbox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
@@ -189,28 +194,38 @@ public final class ZooAttack extends AbstractEvasionAttack {
         return "zoo";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<ZooAttack> PARAMETERS = Parameters.of(
+            Param.of("max-iter", ParamType.INT, "coordinate steps per search, >= 1", a -> a.maxIter,
+                    ZooAttack::maxIter),
+            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
+                    ZooAttack::learningRate),
+            Param.of("confidence", ParamType.FLOAT, "log-probability margin, >= 0", a -> a.confidence,
+                    ZooAttack::confidence),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    ZooAttack::initialConst),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, ZooAttack::binarySearchSteps),
+            Param.of("nb-parallel", ParamType.INT, "coordinates estimated per step, >= 1", a -> a.nbParallel,
+                    ZooAttack::nbParallel),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 2 (default: what the schedule needs)",
+                    ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries),
+            AttackParams.<ZooAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("max-iter", maxIter);
-        p.put("learning-rate", learningRate);
-        p.put("confidence", confidence);
-        p.put("initial-const", initialConst);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("nb-parallel", nbParallel);
-        p.put("max-queries", effectiveMaxQueries());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
-    @Override
-    public boolean requiresGradients() {
-        return false;
-    }
+
+
 
     @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override

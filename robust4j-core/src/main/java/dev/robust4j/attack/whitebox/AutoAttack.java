@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -104,13 +109,11 @@ public final class AutoAttack extends AbstractEvasionAttack {
             throw new IllegalArgumentException("components must name at least one attack");
         }
         for (EvasionAttack a : list) {
-            if (a instanceof AbstractEvasionAttack) {
-                Optional<Budget> b = ((AbstractEvasionAttack) a).budget();
-                if (b.isPresent() && (b.get().norm() != norm || !budget.admits(b.get().eps()))) {
-                    throw new IllegalArgumentException("component " + a.name() + " attacks the " + b.get().norm()
-                            + " ball of radius " + b.get().eps() + ", outside the ensemble's " + norm
-                            + " ball of radius " + eps);
-                }
+            Optional<Budget> b = a.budget();
+            if (b.isPresent() && (b.get().norm() != norm || !budget.admits(b.get().eps()))) {
+                throw new IllegalArgumentException("component " + a.name() + " attacks the " + b.get().norm()
+                        + " ball of radius " + b.get().eps() + ", outside the ensemble's " + norm
+                        + " ball of radius " + eps);
             }
         }
         this.norm = norm;
@@ -266,33 +269,62 @@ public final class AutoAttack extends AbstractEvasionAttack {
         return "auto-attack";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<AutoAttack> PARAMETERS = Parameters.of(
+            AttackParams.<AutoAttack>norm((a, v) -> new AutoAttack(v, Budget.defaultEps(v), a.version, a.steps, a.squareQueries, a.seed,
+                    null), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
+                    (a, v) -> new AutoAttack(a.norm, v, a.version, a.steps, a.squareQueries, a.seed, null)),
+            Param.of("version", ParamType.STRING, "standard or plus", a -> a.version, AutoAttack::version),
+            Param.<AutoAttack, Integer>of("steps", ParamType.INT, "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps,
+                    AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.<AutoAttack, Integer>of("square-queries", ParamType.INT, "Square's query budget in a built-in version, >= 1",
+                    a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM)),
+            AttackParams.<AutoAttack>seed((a, v) -> a.seed(v)).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.javaOnly("components", "the attacks run, in order (AutoAttack.custom sets them)", a -> {
+                List<String> names = new ArrayList<>();
+                for (EvasionAttack c : a.components) {
+                    names.add(label(c));
+                }
+                return names;
+            }));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("version", version);
+        return PARAMETERS.values(this);
+    }
+
+    @Override
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public AutoAttack withBudget(Budget budget) {
         if (!version.equals(CUSTOM)) {
-            p.put("steps", steps);
-            p.put("square-queries", squareQueries);
-            p.put("seed", seed);
+            return new AutoAttack(budget.norm(), budget.eps(), version, steps, squareQueries, seed, null);
         }
-        List<String> names = new ArrayList<>();
+        List<EvasionAttack> moved = new ArrayList<>();
+        for (EvasionAttack c : components) {
+            moved.add(c.budget().isPresent() ? c.withBudget(budget) : c);
+        }
+        return new AutoAttack(budget.norm(), budget.eps(), version, steps, squareQueries, seed, moved);
+    }
+
+
+    /** @return the most any component needs: gradients if one is white-box, else scores if one needs them */
+    @Override
+    public ModelAccess requires() {
+        ModelAccess most = ModelAccess.LABELS;
         for (EvasionAttack a : components) {
-            names.add(label(a));
+            if (a.requires().compareTo(most) > 0) {
+                most = a.requires();
+            }
         }
-        p.put("components", names);
-        return p;
-    }
-
-    @Override
-    public boolean requiresGradients() {
-        return components.stream().anyMatch(EvasionAttack::requiresGradients);
-    }
-
-    @Override
-    public boolean requiresScores() {
-        return components.stream().anyMatch(EvasionAttack::requiresScores);
+        return most;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -328,24 +333,42 @@ public final class AutoPgd extends AbstractEvasionAttack {
         return loss.attackName();
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<AutoPgd> PARAMETERS = Parameters.of(
+            AttackParams.<AutoPgd>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps, AutoPgd::eps),
+            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps, AutoPgd::steps),
+            Param.of("restarts", ParamType.INT, "runs on the samples still robust, >= 1", a -> a.restarts,
+                    AutoPgd::restarts),
+            Param.of("rho", ParamType.FLOAT, "the step-size schedule's success threshold, in (0, 1)", a -> a.rho,
+                    AutoPgd::rho),
+            Param.<AutoPgd, Integer>of("target-classes", ParamType.INT, "target classes tried per sample (apgd-t), >= 1",
+                    a -> a.targetClasses, AutoPgd::targetClasses).shownWhen(a -> a.loss == Loss.TARGETED_DLR),
+            AttackParams.<AutoPgd>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("steps", steps);
-        p.put("restarts", restarts);
-        p.put("rho", rho);
-        if (loss == Loss.TARGETED_DLR) {
-            p.put("target-classes", targetClasses);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public AutoPgd withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -111,20 +116,31 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         return "lbfgs";
     }
 
-    @Override
-    public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("initial-const", initialConst);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("history", history);
-        p.put("seed", seed);
-        return p;
-    }
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<BoxConstrainedLbfgs> PARAMETERS = Parameters.of(
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    BoxConstrainedLbfgs::initialConst),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "L-BFGS-B iterations per search, >= 1", a -> a.maxIter,
+                    BoxConstrainedLbfgs::maxIter),
+            Param.of("history", ParamType.INT, "correction pairs kept, >= 1", a -> a.history,
+                    BoxConstrainedLbfgs::history),
+            AttackParams.<BoxConstrainedLbfgs>seed((a, v) -> a.seed(v)));
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Map<String, Object> params() {
+        return PARAMETERS.values(this);
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -139,22 +144,35 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         return "cw-l2";
     }
 
-    @Override
-    public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("confidence", confidence);
-        p.put("learning-rate", learningRate);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("initial-const", initialConst);
-        p.put("abort-early", abortEarly);
-        p.put("seed", seed);
-        return p;
-    }
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<CarliniWagnerL2> PARAMETERS = Parameters.of(
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa the adversarial must reach, >= 0",
+                    a -> a.confidence, CarliniWagnerL2::confidence),
+            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
+                    CarliniWagnerL2::learningRate),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
+                    CarliniWagnerL2::maxIter),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    CarliniWagnerL2::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    CarliniWagnerL2::abortEarly),
+            AttackParams.<CarliniWagnerL2>seed((a, v) -> a.seed(v)));
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Map<String, Object> params() {
+        return PARAMETERS.values(this);
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -118,20 +123,39 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         return "cw-linf";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<CarliniWagnerLinf> PARAMETERS = Parameters.of(
+            Param.of("eps", ParamType.FLOAT, "radius of the linf ball, > 0 (default 0.1)", a -> a.eps,
+                    CarliniWagnerLinf::eps),
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
+                    CarliniWagnerLinf::confidence),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
+                    CarliniWagnerLinf::maxIter),
+            AttackParams.<CarliniWagnerLinf>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("eps", eps);
-        p.put("confidence", confidence);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public CarliniWagnerLinf withBudget(Budget budget) {
+        if (budget.norm() != Norm.LINF) {
+            throw new IllegalArgumentException("attack cw-linf takes a linf budget, got " + budget.norm().cliName());
+        }
+        return eps(budget.eps());
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

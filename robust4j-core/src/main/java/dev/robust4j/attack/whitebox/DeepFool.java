@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
@@ -139,25 +144,40 @@ public final class DeepFool extends AbstractEvasionAttack {
         return "deepfool";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<DeepFool> PARAMETERS = Parameters.of(
+            AttackParams.<DeepFool>norm(DeepFool::norm, a -> a.norm),
+            Param.of("candidates", ParamType.INT, "classes considered, >= 2", a -> a.candidates,
+                    DeepFool::candidates),
+            Param.of("overshoot", ParamType.FLOAT, "relative overshoot past the boundary, >= 0", a -> a.overshoot,
+                    DeepFool::overshoot),
+            Param.of("max-iter", ParamType.INT, "linearisation steps per sample, >= 1", a -> a.maxIter,
+                    DeepFool::maxIter));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("candidates", candidates);
-        p.put("overshoot", overshoot);
-        p.put("max-iter", maxIter);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
     }
+
+
 
     /** @return false: DeepFool is untargeted in the paper */
     @Override
     public boolean supportsTargeted() {
         return false;
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     /** @return empty: DeepFool minimises the norm instead of respecting a budget */

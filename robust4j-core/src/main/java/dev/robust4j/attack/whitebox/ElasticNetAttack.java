@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -193,24 +198,39 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         return "ead";
     }
 
-    @Override
-    public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("beta", beta);
-        p.put("decision-rule", decisionRule.cliName());
-        p.put("confidence", confidence);
-        p.put("learning-rate", learningRate);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("initial-const", initialConst);
-        p.put("abort-early", abortEarly);
-        p.put("seed", seed);
-        return p;
-    }
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<ElasticNetAttack> PARAMETERS = Parameters.of(
+            Param.of("beta", ParamType.FLOAT, "weight of the L1 term, >= 0", a -> a.beta, ElasticNetAttack::beta),
+            Param.of("decision-rule", ParamType.choice("en|l1", DecisionRule::parse),
+                    "which iterate is kept: en (elastic net) or l1", a -> a.decisionRule.cliName(),
+                    ElasticNetAttack::decisionRule),
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
+                    ElasticNetAttack::confidence),
+            Param.of("learning-rate", ParamType.FLOAT, "initial ISTA step, > 0", a -> a.learningRate,
+                    ElasticNetAttack::learningRate),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "iterations per search, >= 1", a -> a.maxIter,
+                    ElasticNetAttack::maxIter),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    ElasticNetAttack::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    ElasticNetAttack::abortEarly),
+            AttackParams.<ElasticNetAttack>seed((a, v) -> a.seed(v)));
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Map<String, Object> params() {
+        return PARAMETERS.values(this);
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

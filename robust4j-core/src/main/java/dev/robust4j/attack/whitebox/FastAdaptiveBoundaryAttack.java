@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -281,29 +286,55 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         return "fab";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<FastAdaptiveBoundaryAttack> PARAMETERS = Parameters.of(
+            Param.of("variant", ParamType.choice("fab-t|fab", Variant::parse), "fab-t (targeted, default) or fab",
+                    a -> a.variant.cliName(), FastAdaptiveBoundaryAttack::variant),
+            AttackParams.<FastAdaptiveBoundaryAttack>norm(FastAdaptiveBoundaryAttack::norm, a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "optional radius: success only inside it, > 0", a -> a.eps,
+                    FastAdaptiveBoundaryAttack::eps),
+            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps,
+                    FastAdaptiveBoundaryAttack::steps),
+            Param.of("alpha-max", ParamType.FLOAT, "largest step towards the clean input, in [0, 1]",
+                    a -> a.alphaMax, FastAdaptiveBoundaryAttack::alphaMax),
+            Param.of("eta", ParamType.FLOAT, "overshoot of the projection, >= 1", a -> a.eta,
+                    FastAdaptiveBoundaryAttack::eta),
+            Param.of("beta", ParamType.FLOAT, "final backward-step factor, in (0, 1]", a -> a.beta,
+                    FastAdaptiveBoundaryAttack::beta),
+            Param.of("restarts", ParamType.INT, "random restarts, >= 1", a -> a.restarts,
+                    FastAdaptiveBoundaryAttack::restarts),
+            Param.of("target-classes", ParamType.INT, "target classes tried (fab-t), >= 1", a -> a.targetClasses,
+                    FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T),
+            AttackParams.<FastAdaptiveBoundaryAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("variant", variant.cliName());
-        p.put("norm", norm.cliName());
-        if (eps != null) {
-            p.put("eps", eps);
-        }
-        p.put("steps", steps);
-        p.put("alpha-max", alphaMax);
-        p.put("eta", eta);
-        p.put("beta", beta);
-        p.put("restarts", restarts);
-        if (variant == Variant.FAB_T) {
-            p.put("target-classes", targetClasses);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public FastAdaptiveBoundaryAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override

@@ -1,5 +1,10 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -110,18 +115,27 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         return "jsma";
     }
 
-    @Override
-    public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("theta", theta);
-        p.put("gamma", gamma);
-        p.put("seed", seed);
-        return p;
-    }
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<JacobianSaliencyMapAttack> PARAMETERS = Parameters.of(
+            Param.of("theta", ParamType.FLOAT, "change per modified feature, non-zero", a -> a.theta,
+                    JacobianSaliencyMapAttack::theta),
+            Param.of("gamma", ParamType.FLOAT, "largest fraction of features modified, in (0, 1]", a -> a.gamma,
+                    JacobianSaliencyMapAttack::gamma),
+            AttackParams.<JacobianSaliencyMapAttack>seed((a, v) -> a.seed(v)));
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Map<String, Object> params() {
+        return PARAMETERS.values(this);
+    }
+
+
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     /** @return empty: the L0 budget {@code gamma} is enforced by the algorithm itself */
