@@ -35,13 +35,13 @@ public interface EvasionAttack {
     }
 
     /**
-     * Tells whether the attack needs real-valued scores from the model. Score-based black-box
-     * attacks do; label-only attacks and white-box attacks (which use gradients) do not.
+     * Tells whether the attack needs real-valued scores from the model: score-based black-box
+     * attacks do, and so do white-box ones (gradients are of scores); label-only attacks do not.
      *
      * @return true if a label-only model must be refused
      */
     default boolean requiresScores() {
-        return requires() == ModelAccess.SCORES;
+        return requires() != ModelAccess.LABELS;
     }
 
     /**
