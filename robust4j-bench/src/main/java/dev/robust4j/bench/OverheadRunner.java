@@ -41,7 +41,7 @@ public final class OverheadRunner {
             System.out.println("| attack | floor ms (S x fwd+bwd) | attack ms | attack / floor |");
             System.out.println("| --- | ---: | ---: | ---: |");
             for (Map.Entry<String, GradientDescentAttack> e : attacks.entrySet()) {
-                int steps = (Integer) e.getValue().params().get("steps");
+                int steps = e.getValue().steps();
                 double[] floor = new double[runs];
                 double[] attack = new double[runs];
                 // Warm-up.

@@ -55,6 +55,12 @@ final class AttackCommand implements Callable<Integer> {
                     + " attack=NAME (default pgd) and the inner attack's parameters.")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @SuppressWarnings("deprecation") // help = true: the one picocli way to skip required options for a listing
+    @Option(names = "--list-params", paramLabel = "NAME", help = true,
+            description = "Print the parameters attack NAME takes (type, default, meaning), read from its declaration,"
+                    + " and exit; no other option is needed.")
+    String listParams;
+
     @Option(names = "--defence", paramLabel = "SPEC",
             description = "A run-time defence around the model, name[:k=v,...]; repeatable, applied in order: "
                     + "feature-squeezing:bit-depth=1, median-smoothing:window=2, spatial-smoothing:window=3, "
@@ -93,6 +99,12 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (listParams != null) {
+            for (String line : AttackRegistry.help(listParams)) {
+                out().println(line);
+            }
+            return 0;
+        }
         TransformSpec survivalSpec = null;
         if (survival != null) {
             try {

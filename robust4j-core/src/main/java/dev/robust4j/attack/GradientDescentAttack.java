@@ -216,6 +216,11 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return with(norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, value);
     }
 
+    /** @return gradient steps per restart */
+    public int steps() {
+        return steps;
+    }
+
     /** @return the step size in use: the one set, or the default for eps and steps */
     public float effectiveStepSize() {
         if (stepSize != null) {

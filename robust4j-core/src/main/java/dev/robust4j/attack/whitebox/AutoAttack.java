@@ -390,8 +390,7 @@ public final class AutoAttack extends AbstractEvasionAttack {
 
     /** A component's name, with its variant where one name covers several (fab and fab-t). */
     private static String label(EvasionAttack a) {
-        Object variant = a.params().get("variant");
-        return variant != null ? variant.toString() : a.name();
+        return a instanceof FastAdaptiveBoundaryAttack fab ? fab.variant().cliName() : a.name();
     }
 
     private void requireBuiltIn(String parameter) {

@@ -286,6 +286,11 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         return "fab";
     }
 
+    /** @return the variant: {@link Variant#FAB_T} (targeted) or {@link Variant#FAB} */
+    public Variant variant() {
+        return variant;
+    }
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
