@@ -67,9 +67,10 @@ public interface EvasionAttack {
      * pools vary the budget without going through parameter strings (Foolbox passes epsilons at
      * call time for the same reason).
      *
-     * @param budget the ball; its norm must be {@link #budgetNorm()}'s
+     * @param budget the ball, in {@link #budgetNorm()} or another norm the attack supports (PGD
+     *     takes any of linf, l2, l1; Boundary only l2)
      * @return the copy
-     * @throws IllegalArgumentException if the attack takes no budget, or one in another norm
+     * @throws IllegalArgumentException if the attack takes no budget, or none in that norm
      */
     default EvasionAttack withBudget(Budget budget) {
         throw new IllegalArgumentException("attack " + name() + " takes no eps budget");
