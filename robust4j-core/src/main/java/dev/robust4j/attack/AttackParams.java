@@ -23,7 +23,8 @@ public final class AttackParams {
      * @param <A> the attack
      * @return the declaration
      */
-    public static <A extends EvasionAttack> Param<A, Norm> norm(BiFunction<A, Norm, A> wither, Function<A, Norm> getter) {
+    public static <A extends EvasionAttack> Param<A, Norm> norm(
+            BiFunction<A, Norm, A> wither, Function<A, Norm> getter) {
         return Param.of("norm", NORM, "the norm: linf, l2 or l1 (those the attack supports)",
                 a -> getter.apply(a).cliName(), wither);
     }

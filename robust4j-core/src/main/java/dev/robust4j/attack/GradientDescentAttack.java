@@ -12,7 +12,6 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -255,8 +254,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                     a -> a.earlyStop, GradientDescentAttack::earlyStop),
             Param.of("loss", ParamType.STRING, "the loss ascended: ce or cw", a -> a.loss.cliName(),
                     (a, v) -> a.loss(GradientLoss.parse(v))),
-            Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT, "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay,
-                    GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
+            Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT,
+                    "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay, GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
             AttackParams.<GradientDescentAttack>seed((a, v) -> a.seed(v)));
 
     @Override
@@ -273,8 +272,6 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
     public GradientDescentAttack withBudget(Budget budget) {
         return norm(budget.norm()).eps(budget.eps());
     }
-
-
 
     @Override
     public ModelAccess requires() {

@@ -1,19 +1,18 @@
 package dev.robust4j.attack.blackbox;
 
-import dev.robust4j.param.Param;
-import dev.robust4j.param.ParamType;
-import dev.robust4j.param.Parameters;
-import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -307,9 +306,6 @@ public final class HopSkipJump extends AbstractEvasionAttack {
     public HopSkipJump withBudget(Budget budget) {
         return norm(budget.norm()).eps(budget.eps());
     }
-
-
-
 
     @Override
     public ModelAccess requires() {

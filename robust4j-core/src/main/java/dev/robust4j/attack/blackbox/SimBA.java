@@ -1,17 +1,16 @@
 package dev.robust4j.attack.blackbox;
 
-import dev.robust4j.param.Param;
-import dev.robust4j.param.ParamType;
-import dev.robust4j.param.Parameters;
-import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -190,8 +189,8 @@ public final class SimBA extends AbstractEvasionAttack {
             Param.of("epsilon", ParamType.FLOAT, "step along each direction, > 0", a -> a.epsilon, SimBA::epsilon),
             Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
                     SimBA::maxQueries),
-            Param.<SimBA, Integer>of("freq-dims", ParamType.INT, "low-frequency block searched first (dct; default: auto)",
-                    a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
+            Param.<SimBA, Integer>of("freq-dims", ParamType.INT,
+                    "low-frequency block searched first (dct; default: auto)", a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
                     .shownWhen(a -> a.basis == Basis.DCT),
             Param.<SimBA, Integer>of("stride", ParamType.INT, "frequencies added per block (dct; default: auto)",
                     a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT),
@@ -201,9 +200,6 @@ public final class SimBA extends AbstractEvasionAttack {
     public Map<String, Object> params() {
         return PARAMETERS.values(this);
     }
-
-
-
 
     @Override
     public ModelAccess requires() {

@@ -1,23 +1,22 @@
 package dev.robust4j.attack.whitebox;
 
-import dev.robust4j.param.Param;
-import dev.robust4j.param.ParamType;
-import dev.robust4j.param.Parameters;
-import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.blackbox.SquareAttack;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -274,15 +273,15 @@ public final class AutoAttack extends AbstractEvasionAttack {
      * JSON record report them, help lists them.
      */
     public static final Parameters<AutoAttack> PARAMETERS = Parameters.of(
-            AttackParams.<AutoAttack>norm((a, v) -> new AutoAttack(v, Budget.defaultEps(v), a.version, a.steps, a.squareQueries, a.seed,
-                    null), a -> a.norm),
+            AttackParams.<AutoAttack>norm((a, v) -> new AutoAttack(
+                    v, Budget.defaultEps(v), a.version, a.steps, a.squareQueries, a.seed, null), a -> a.norm),
             Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
                     (a, v) -> new AutoAttack(a.norm, v, a.version, a.steps, a.squareQueries, a.seed, null)),
             Param.of("version", ParamType.STRING, "standard or plus", a -> a.version, AutoAttack::version),
-            Param.<AutoAttack, Integer>of("steps", ParamType.INT, "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps,
-                    AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
-            Param.<AutoAttack, Integer>of("square-queries", ParamType.INT, "Square's query budget in a built-in version, >= 1",
-                    a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.<AutoAttack, Integer>of("steps", ParamType.INT,
+                    "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps, AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.<AutoAttack, Integer>of("square-queries", ParamType.INT,
+                    "Square's query budget in a built-in version, >= 1", a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM)),
             AttackParams.<AutoAttack>seed((a, v) -> a.seed(v)).shownWhen(a -> !a.version.equals(CUSTOM)),
             Param.javaOnly("components", "the attacks run, in order (AutoAttack.custom sets them)", a -> {
                 List<String> names = new ArrayList<>();
@@ -313,7 +312,6 @@ public final class AutoAttack extends AbstractEvasionAttack {
         }
         return new AutoAttack(budget.norm(), budget.eps(), version, steps, squareQueries, seed, moved);
     }
-
 
     /** @return the most any component needs: gradients if one is white-box, else scores if one needs them */
     @Override

@@ -1,21 +1,20 @@
 package dev.robust4j.attack.whitebox;
 
-import dev.robust4j.param.Param;
-import dev.robust4j.param.ParamType;
-import dev.robust4j.param.Parameters;
-import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -167,8 +166,6 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     public Map<String, Object> params() {
         return PARAMETERS.values(this);
     }
-
-
 
     @Override
     public ModelAccess requires() {

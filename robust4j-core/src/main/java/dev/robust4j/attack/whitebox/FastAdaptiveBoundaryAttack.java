@@ -1,24 +1,23 @@
 package dev.robust4j.attack.whitebox;
 
-import dev.robust4j.param.Param;
-import dev.robust4j.param.ParamType;
-import dev.robust4j.param.Parameters;
-import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.ModelAccess;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -334,8 +333,6 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
     public FastAdaptiveBoundaryAttack withBudget(Budget budget) {
         return norm(budget.norm()).eps(budget.eps());
     }
-
-
 
     @Override
     public ModelAccess requires() {
