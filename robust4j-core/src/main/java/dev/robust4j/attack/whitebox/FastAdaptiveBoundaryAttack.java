@@ -341,7 +341,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
                 if (idx.length == 0) {
                     break;
                 }
-                int[] targets = criterion.targeted() ? criterion.select(idx).targets() : null;
+                int[] targets = criterion.select(idx).targets(); // null when untargeted
                 run.attack(idx, targets, r > 0, random);
                 markDone(done, bestNorm, threshold);
             }
