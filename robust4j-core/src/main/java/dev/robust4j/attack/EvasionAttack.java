@@ -1,7 +1,9 @@
 package dev.robust4j.attack;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 
 import java.util.Map;
 import java.util.Optional;
@@ -118,4 +120,29 @@ public interface EvasionAttack {
      *     only
      */
     AttackResult generate(Classifier model, NDArray x, NDArray labels, NDArray targets);
+
+    /**
+     * Runs the attack for a criterion: untargeted or targeted as the criterion says. The attack
+     * template ({@link AbstractEvasionAttack}) also applies the criterion's confidence margin when it
+     * decides success; this default, for other implementations, refuses a margin.
+     *
+     * @param model the model under attack
+     * @param x the inputs
+     * @param criterion what counts as adversarial for each sample, one entry per row of {@code x}
+     * @return the result; its adversarial batch lives in {@code x}'s manager
+     * @throws IllegalArgumentException as for the other forms
+     */
+    default AttackResult generate(Classifier model, NDArray x, Criterion criterion) {
+        if (criterion.margin() != 0) {
+            throw new IllegalArgumentException("attack " + name() + " does not support a confidence margin");
+        }
+        try (NDManager scope = x.getManager().newSubManager()) {
+            NDArray labels = scope.create(java.util.Arrays.stream(criterion.labels()).asLongStream().toArray());
+            if (!criterion.targeted()) {
+                return generate(model, x, labels);
+            }
+            NDArray targets = scope.create(java.util.Arrays.stream(criterion.targets()).asLongStream().toArray());
+            return generate(model, x, labels, targets);
+        }
+    }
 }

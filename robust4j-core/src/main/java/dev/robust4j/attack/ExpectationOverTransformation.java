@@ -2,6 +2,7 @@ package dev.robust4j.attack;
 
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.transform.EotClassifier;
 import dev.robust4j.transform.Survival;
@@ -136,6 +137,11 @@ public final class ExpectationOverTransformation implements EvasionAttack {
     @Override
     public AttackResult generate(Classifier model, NDArray x, NDArray labels, NDArray targets) {
         return inner.generate(view(model), x, labels, targets);
+    }
+
+    @Override
+    public AttackResult generate(Classifier model, NDArray x, Criterion criterion) {
+        return inner.generate(view(model), x, criterion);
     }
 
     private EotClassifier view(Classifier model) {

@@ -10,6 +10,7 @@ import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.detect.AdversarialDetector;
+import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.metric.Stats;
 import dev.robust4j.model.Classifier;
 
@@ -315,13 +316,11 @@ public final class AttackPool {
                 : "needs scores and " + model.description() + " returns only labels";
     }
 
-    /** Per sample: eligible, adversarial untransformed and not flagged. */
+    /** Per sample: eligible, adversarial untransformed (the result's success) and not flagged. */
     private static boolean[] brokenMask(AttackResult r, boolean[] eligible, boolean[] flagged) {
-        int[] labels = r.labels();
-        int[] adv = r.adversarialPredictions();
         boolean[] out = new boolean[r.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = eligible[i] && adv[i] != labels[i] && !flagged[i];
+            out[i] = eligible[i] && r.success()[i] && !flagged[i];
         }
         return out;
     }
@@ -335,34 +334,26 @@ public final class AttackPool {
     private static AttackOutcome outcome(
             Entry e, AttackResult r, boolean[] eligible, boolean[] flagged, boolean guarded) {
         int n = r.size();
-        int[] labels = r.labels();
-        int[] adv = r.adversarialPredictions();
-        boolean[] broken = new boolean[n];
-        boolean[] robust = new boolean[n];
+        AttackSummary s = AttackSummary.of(r, eligible, flagged);
         boolean[] fooled = new boolean[n];
         for (int i = 0; i < n; i++) {
-            fooled[i] = eligible[i] && adv[i] != labels[i];
-            broken[i] = fooled[i] && !flagged[i];
-            robust[i] = eligible[i] && !broken[i];
+            fooled[i] = eligible[i] && r.success()[i];
         }
-        float[] l0 = Stats.select(r.l0(), broken);
-        float[] l2 = Stats.select(r.l2(), broken);
-        float[] linf = Stats.select(r.linf(), broken);
         return new AttackOutcome(
                 e.label(),
                 e.attack().name(),
                 e.attack().params(),
                 AttackKind.of(e.attack()),
                 n,
-                Stats.fraction(broken, eligible),
-                Stats.fraction(robust, null),
-                Stats.mean(l0),
-                Stats.mean(l2),
-                Stats.median(l2),
-                Stats.mean(linf),
-                Stats.max(linf),
-                n == 0 ? Double.NaN : r.totalQueries() / (double) n,
-                r.seconds(),
+                s.successRate(),
+                s.robustAccuracy(),
+                s.l0Mean(),
+                s.l2Mean(),
+                s.l2Median(),
+                s.linfMean(),
+                s.linfMax(),
+                s.queriesMean(),
+                s.seconds(),
                 guarded ? Stats.fraction(flagged, fooled) : Double.NaN,
                 null);
     }
@@ -463,10 +454,10 @@ public final class AttackPool {
         }
 
         void add(String label, AttackResult r, float[] adv, boolean[] eligible, boolean[] flagged) {
-            int[] labels = r.labels();
             int[] predicted = r.adversarialPredictions();
+            boolean[] hit = brokenMask(r, eligible, flagged);
             for (int i = 0; i < broken.length; i++) {
-                if (eligible[i] && predicted[i] != labels[i] && !flagged[i]) {
+                if (hit[i]) {
                     broken[i] = true;
                     if (r.l2()[i] < bestL2[i]) {
                         bestL2[i] = r.l2()[i];

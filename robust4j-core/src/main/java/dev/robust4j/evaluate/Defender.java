@@ -124,9 +124,7 @@ final class Defender {
             if (!plan.runtime.isEmpty()) {
                 model = RuntimeDefences.wrap(model, plan.runtime, path -> {
                     Classifier c = loader.apply(path);
-                    if (c instanceof AutoCloseable) {
-                        owned.add((AutoCloseable) c);
-                    }
+                    owned.add(c);
                     return c;
                 });
             }

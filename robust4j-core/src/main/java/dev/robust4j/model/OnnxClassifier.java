@@ -35,7 +35,7 @@ import java.util.Objects;
  * For a black box the copy is cheap next to the model. Thread-safe: ONNX Runtime sessions may be
  * run concurrently.
  */
-public final class OnnxClassifier implements Classifier, AutoCloseable {
+public final class OnnxClassifier implements Classifier {
 
     /** DJL's name of the ONNX Runtime engine. */
     private static final String ENGINE = "OnnxRuntime";

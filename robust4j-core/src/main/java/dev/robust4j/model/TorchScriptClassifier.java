@@ -30,7 +30,7 @@ import java.util.Objects;
  * scripted model keeps its running BatchNorm statistics and disabled Dropout while gradients flow
  * to the input. Parameters are frozen: backward computes input gradients only.
  */
-public final class TorchScriptClassifier implements DifferentiableClassifier, AutoCloseable {
+public final class TorchScriptClassifier implements DifferentiableClassifier {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TorchScriptClassifier.class);
 

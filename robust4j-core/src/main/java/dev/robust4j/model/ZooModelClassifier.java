@@ -42,7 +42,7 @@ import java.util.Objects;
  * <p>Ownership: a model built from a {@code Criteria} is closed by {@link #close()}; a
  * {@code ZooModel} passed in stays the caller's (switched to eval mode with frozen parameters).
  */
-public sealed class ZooModelClassifier implements Classifier, AutoCloseable permits ZooModelClassifier.Differentiable {
+public sealed class ZooModelClassifier implements Classifier permits ZooModelClassifier.Differentiable {
 
     private static final String PYTORCH = "PyTorch";
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
@@ -205,7 +206,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         long budget = effectiveMaxQueries();
         float[] x = ctx.xData();
         float[] result = x.clone();
-        boolean[] done = Scores.adversarialAtStart(ctx);
+        boolean[] done = ctx.adversarialAtStart();
         SplittableRandom[] rng = Scores.perSample(ctx);
         double[][] pop = new double[n][];
         double[][] fitness = new double[n][];
@@ -213,7 +214,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         double sd = b.width() * 127.0 / 255.0;
 
         // Initial population.
-        int[] idx = Scores.indices(negate(done));
+        int[] idx = Batches.where(done, false);
         for (int s : idx) {
             pop[s] = new double[population * genes];
             fitness[s] = new double[population];
@@ -240,7 +241,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
                 active[s] = !done[s] && left > 0;
                 counts[s] = (int) Math.min(population, Math.max(0, left));
             }
-            idx = Scores.indices(active);
+            idx = Batches.where(active, true);
             if (idx.length == 0) {
                 break;
             }
@@ -303,13 +304,13 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         float[] logits = Scores.logits(ctx, rows, owner);
         r = 0;
         for (int s : idx) {
-            int cls = Scores.objectiveClass(ctx, s);
+            int cls = ctx.criterion().objectiveClass(s);
             int bestAdversarial = -1;
             double bestAdversarialFitness = Double.POSITIVE_INFINITY;
             for (int i = 0; i < sizes[s]; i++, r++) {
                 double p = Scores.probability(logits, r, k, cls);
-                double fit = ctx.targeted() ? -p : p;
-                if (Scores.adversarial(ctx, s, Scores.argMax(logits, r, k)) && fit < bestAdversarialFitness) {
+                double fit = ctx.criterion().cost(p);
+                if (ctx.criterion().isAdversarial(s, Scores.argMax(logits, r, k), logits, r, k) && fit < bestAdversarialFitness) {
                     bestAdversarial = r;
                     bestAdversarialFitness = fit;
                 }
@@ -413,13 +414,5 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    private static boolean[] negate(boolean[] a) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = !a[i];
-        }
-        return out;
     }
 }

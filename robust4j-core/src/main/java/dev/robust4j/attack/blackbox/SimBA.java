@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
@@ -255,13 +256,13 @@ public final class SimBA extends AbstractEvasionAttack {
         float[] state = x.clone();
         double[] delta = new double[n * dim];
         double[] prob = new double[n];
-        boolean[] done = Scores.adversarialAtStart(ctx);
+        boolean[] done = ctx.adversarialAtStart();
         SplittableRandom[] rng = Scores.perSample(ctx);
         int[][] order = new int[n][];
         int[] position = new int[n];
 
         // The probability of the objective class at the clean input: one query.
-        int[] idx = Scores.indices(negate(done));
+        int[] idx = Batches.where(done, false);
         if (idx.length > 0) {
             float[] rows = new float[idx.length * dim];
             for (int a = 0; a < idx.length; a++) {
@@ -270,8 +271,8 @@ public final class SimBA extends AbstractEvasionAttack {
             float[] logits = Scores.logits(ctx, rows, idx);
             for (int a = 0; a < idx.length; a++) {
                 int s = idx[a];
-                prob[s] = Scores.probability(logits, a, k, Scores.objectiveClass(ctx, s));
-                done[s] = Scores.adversarial(ctx, s, Scores.argMax(logits, a, k));
+                prob[s] = Scores.probability(logits, a, k, ctx.criterion().objectiveClass(s));
+                done[s] = ctx.criterion().isAdversarial(s, Scores.argMax(logits, a, k), logits, a, k);
             }
         }
 
@@ -282,7 +283,7 @@ public final class SimBA extends AbstractEvasionAttack {
             for (int s = 0; s < n; s++) {
                 active[s] = !done[s] && ctx.queriesUsed(s) < maxQueries;
             }
-            idx = Scores.indices(active);
+            idx = Batches.where(active, true);
             if (idx.length == 0) {
                 break;
             }
@@ -300,7 +301,7 @@ public final class SimBA extends AbstractEvasionAttack {
                 int s = idx[a];
                 retry[s] = !improved[a] && !done[s] && ctx.queriesUsed(s) < maxQueries;
             }
-            int[] again = Scores.indices(retry);
+            int[] again = Batches.where(retry, true);
             if (again.length > 0) {
                 tryStep(ctx, again, -epsilon, direction, chw, rowsTable, colsTable, x, state, delta, prob, done,
                         proposal, b, k);
@@ -324,8 +325,8 @@ public final class SimBA extends AbstractEvasionAttack {
         boolean[] improved = new boolean[idx.length];
         for (int a = 0; a < idx.length; a++) {
             int s = idx[a];
-            double p = Scores.probability(logits, a, k, Scores.objectiveClass(ctx, s));
-            improved[a] = ctx.targeted() ? p > prob[s] : p < prob[s];
+            double p = Scores.probability(logits, a, k, ctx.criterion().objectiveClass(s));
+            improved[a] = ctx.criterion().cost(p) < ctx.criterion().cost(prob[s]);
             if (improved[a]) {
                 prob[s] = p;
                 System.arraycopy(rows, a * dim, state, s * dim, dim);
@@ -334,7 +335,7 @@ public final class SimBA extends AbstractEvasionAttack {
                 } else {
                     Dct.addBasis(delta, s * dim, chw[1], chw[2], direction[s], alpha, rowsTable, colsTable);
                 }
-                done[s] = Scores.adversarial(ctx, s, Scores.argMax(logits, a, k));
+                done[s] = ctx.criterion().isAdversarial(s, Scores.argMax(logits, a, k), logits, a, k);
             }
         }
         return improved;
@@ -355,13 +356,5 @@ public final class SimBA extends AbstractEvasionAttack {
         for (int j = 0; j < dim; j++) {
             out[off + j] = Scores.clip(x[xOff + j] + proposal[j], b.min(), b.max());
         }
-    }
-
-    private static boolean[] negate(boolean[] a) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = !a[i];
-        }
-        return out;
     }
 }

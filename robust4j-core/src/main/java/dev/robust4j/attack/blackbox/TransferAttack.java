@@ -11,6 +11,7 @@ import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.LinkedHashMap;
@@ -97,11 +98,9 @@ public final class TransferAttack extends AbstractEvasionAttack {
         checkCompatible(target);
         NDArray x = ctx.x();
         Shape shape = x.getShape();
-        Shape surrogateShape = batchShape(ctx.size(), surrogate.inputShape());
+        Shape surrogateShape = Shapes.batch(ctx.size(), surrogate.inputShape());
         NDArray xs = shape.equals(surrogateShape) ? x : x.reshape(surrogateShape);
-        AttackResult crafted = ctx.targeted()
-                ? attack.generate(surrogate, xs, ctx.labels(), ctx.targets())
-                : attack.generate(surrogate, xs, ctx.labels());
+        AttackResult crafted = attack.generate(surrogate, xs, ctx.criterion());
         NDArray adv = crafted.adversarial();
         if (!adv.getShape().equals(shape)) {
             adv = adv.reshape(shape);
@@ -133,13 +132,6 @@ public final class TransferAttack extends AbstractEvasionAttack {
                     "surrogate " + surrogate.description() + " has bounds " + s + " that do not contain the target's "
                             + t);
         }
-    }
-
-    private static Shape batchShape(int n, Shape sample) {
-        long[] dims = new long[sample.dimension() + 1];
-        dims[0] = n;
-        System.arraycopy(sample.getShape(), 0, dims, 1, sample.dimension());
-        return new Shape(dims);
     }
 
     /** @return {@code transfer} */

@@ -6,8 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
@@ -347,26 +349,20 @@ public final class AutoAttack extends AbstractEvasionAttack {
         Shape sampleShape = ctx.x().getShape().slice(1);
         Budget budget = budget().orElseThrow();
         int[] clean = ctx.cleanPredictions();
-        boolean[] robust = new boolean[n];
-        for (int s = 0; s < n; s++) {
-            robust[s] = ctx.targeted() ? clean[s] != ctx.targetValues()[s] : clean[s] == ctx.labelValues()[s];
-        }
+        boolean[] robust = Batches.not(ctx.adversarialAtStart());
         float[] out = ctx.xData().clone();
         boolean first = true;
         for (EvasionAttack component : components) {
-            if (Rows.count(robust) == 0) {
+            if (Batches.count(robust) == 0) {
                 break;
             }
             // The first component gets exactly the batch the ensemble was given, so its result on
             // every sample is the one it returns when run alone; later ones get the samples still robust.
-            int[] idx = first ? Rows.range(n) : Rows.select(Rows.range(n), robust);
+            int[] idx = first ? Batches.range(n) : Batches.select(Batches.range(n), robust);
             first = false;
             try (NDManager scope = ctx.manager().newSubManager()) {
-                NDArray x = scope.create(Rows.rows(ctx.xData(), idx, dim), Rows.batchShape(idx.length, sampleShape));
-                NDArray labels = scope.create(Rows.pick(ctx.labelValues(), idx));
-                try (AttackResult r = ctx.targeted()
-                        ? component.generate(ctx.model(), x, labels, scope.create(Rows.pick(ctx.targetValues(), idx)))
-                        : component.generate(ctx.model(), x, labels)) {
+                NDArray x = scope.create(Batches.rows(ctx.xData(), idx, dim), Shapes.batch(idx.length, sampleShape));
+                try (AttackResult r = component.generate(ctx.model(), x, ctx.criterion().select(idx))) {
                     ctx.charge(idx, r.queries());
                     float[] adv = r.adversarial().toFloatArray();
                     float[] size = norm == Norm.LINF ? r.linf() : r.l2();

@@ -6,9 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
@@ -157,8 +159,8 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
         float[] xs = ctx.xData();
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        Objective loss = ctx.targeted() ? Objectives.crossEntropy() : new NotClassCrossEntropy();
+        int[] goal = ctx.criterion().objectiveClasses();
+        Objective loss = ctx.criterion().targeted() ? Objectives.crossEntropy() : new NotClassCrossEntropy();
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(xs, n, dim);
 
@@ -168,7 +170,7 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
             for (int s = 0; s < n; s++) {
                 solvers[s] = new ProjectedLbfgs(Arrays.copyOfRange(xs, s * dim, (s + 1) * dim), history, bounds);
             }
-            int[] idx = Rows.range(n);
+            int[] idx = Batches.range(n);
             for (int call = 0; call < maxIter && idx.length > 0; call++) {
                 float[] trials = new float[idx.length * dim];
                 for (int i = 0; i < idx.length; i++) {
@@ -178,8 +180,8 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
                 float[] gradients;
                 boolean[] success;
                 try (NDManager it = ctx.manager().newSubManager()) {
-                    NDArray batch = it.create(trials, Rows.batchShape(idx.length, sampleShape));
-                    Evaluation ev = ctx.evaluate(batch, loss, it.create(Rows.pick(goal, idx)), idx);
+                    NDArray batch = it.create(trials, Shapes.batch(idx.length, sampleShape));
+                    Evaluation ev = ctx.evaluate(batch, loss, it.create(Batches.pick(goal, idx)), idx);
                     values = ev.values().toFloatArray();
                     gradients = ev.gradient().toFloatArray();
                     success = ctx.isSuccess(ev.logits(), idx);

@@ -7,10 +7,12 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
@@ -205,16 +207,16 @@ public final class DeepFool extends AbstractEvasionAttack {
         for (int i = 0; i < correct.length; i++) {
             correct[i] = clean[i] == ctx.labelValues()[i];
         }
-        int[] idx = Rows.where(correct, true);
+        int[] idx = Batches.where(correct, true);
         if (idx.length == 0) {
             return ctx.manager().create(out, ctx.x().getShape());
         }
         // candidate[s][0] is the clean prediction, then the other classes by decreasing clean logit.
         int[][] candidate = new int[ctx.size()][];
         NDManager scope = ctx.manager();
-        NDArray x0 = scope.create(Rows.rows(ctx.xData(), idx, dim), new Shape(idx.length, dim));
+        NDArray x0 = scope.create(Batches.rows(ctx.xData(), idx, dim), new Shape(idx.length, dim));
         NDArray rTot = scope.zeros(x0.getShape());
-        NDArray origin = scope.create(Rows.pick(clean, idx));
+        NDArray origin = scope.create(Batches.pick(clean, idx));
 
         for (int it = 0; it < maxIter && idx.length > 0; it++) {
             NDArray[] kept = {x0, rTot, origin};
@@ -225,7 +227,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                     a.tempAttach(step);
                 }
                 NDArray flat = it == 0 ? x0 : x0.add(rTot.mul(scale)).clip(bounds.min(), bounds.max());
-                Evaluation e0 = ctx.evaluate(flat.reshape(Rows.batchShape(idx.length, sampleShape)), logit, origin, idx);
+                Evaluation e0 = ctx.evaluate(flat.reshape(Shapes.batch(idx.length, sampleShape)), logit, origin, idx);
                 NDArray logits = e0.logits();
                 NDArray g0 = e0.gradient().reshape(idx.length, dim);
                 NDArray cur = x0;
@@ -237,25 +239,25 @@ public final class DeepFool extends AbstractEvasionAttack {
                     rankCandidates(logits.toFloatArray(), numClasses, c, idx, clean, candidate);
                 } else {
                     boolean[] success = ctx.isSuccess(logits, idx);
-                    if (Rows.count(success) > 0) {
+                    if (Batches.count(success) > 0) {
                         float[] rows = flat.toFloatArray();
                         for (int i = 0; i < idx.length; i++) {
                             if (success[i]) {
                                 System.arraycopy(rows, i * dim, out, idx[i] * dim, dim);
                             }
                         }
-                        boolean[] keep = Rows.not(success);
-                        nextIdx = Rows.select(idx, keep);
+                        boolean[] keep = Batches.not(success);
+                        nextIdx = Batches.select(idx, keep);
                         if (nextIdx.length == 0) {
                             idx = nextIdx;
                             break;
                         }
-                        cur = Rows.keep(x0, keep, step);
-                        curR = Rows.keep(rTot, keep, step);
-                        curOrigin = Rows.keep(origin, keep, step);
-                        point = Rows.keep(flat, keep, step);
-                        logits = Rows.keep(logits, keep, step);
-                        g0 = Rows.keep(g0, keep, step);
+                        cur = Batches.keep(x0, keep, step);
+                        curR = Batches.keep(rTot, keep, step);
+                        curOrigin = Batches.keep(origin, keep, step);
+                        point = Batches.keep(flat, keep, step);
+                        logits = Batches.keep(logits, keep, step);
+                        g0 = Batches.keep(g0, keep, step);
                     }
                 }
                 NDArray r = step(ctx, point, logits, g0, curOrigin, candidate, nextIdx, c, sampleShape, dim);
@@ -297,7 +299,7 @@ public final class DeepFool extends AbstractEvasionAttack {
             AttackContext ctx, NDArray point, NDArray logits, NDArray g0, NDArray origin,
             int[][] candidate, int[] idx, int c, Shape sampleShape, int dim) {
         NDManager m = point.getManager();
-        NDArray input = point.reshape(Rows.batchShape(idx.length, sampleShape));
+        NDArray input = point.reshape(Shapes.batch(idx.length, sampleShape));
         NDArray z0 = Objectives.pick(logits, origin);
         NDArray bestDist = null;
         NDArray bestW = null;

@@ -8,13 +8,19 @@ import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.attack.ShrinkingBatch;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -247,8 +253,8 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         int k = ctx.model().numClasses();
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
+        int[] goal = ctx.criterion().objectiveClasses();
+        CarliniLoss loss = new CarliniLoss(confidence, ctx.criterion());
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(ctx.xData(), n, dim);
         EarlyAbort abort = new EarlyAbort(n, maxIter);
@@ -256,22 +262,26 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         for (int round = 0; round < binarySearchSteps; round++) {
             boolean[] roundSuccess = new boolean[n];
             abort.reset();
-            int[] idx = Rows.range(n);
-            try (NDManager scope = ctx.manager().newSubManager()) {
+            int[] idx = Batches.range(n);
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager scope = batch.manager();
                 NDArray x = scope.create(ctx.xData(), new Shape(n, dim));
                 NDArray current = x.duplicate();
                 NDArray slack = x.duplicate();
-                NDArray labels = scope.create(Rows.pick(goal, idx));
-                NDArray c = Rows.column(scope, search.values(idx));
-                for (int iter = 0; iter < maxIter && idx.length > 0; iter++) {
-                    NDArray[] carried = {x, current, slack, labels, c};
-                    NDArray[] next;
-                    int[] nextIdx = idx;
-                    NDManager it = Rows.open(scope, carried);
-                    try {
-                        Shape batch = Rows.batchShape(idx.length, sampleShape);
+                NDArray labels = scope.create(Batches.pick(goal, idx));
+                NDArray c = Batches.column(scope, search.values(idx));
+                batch.start(new Carried(x, current, slack, labels, c));
+                for (int iter = 0; iter < maxIter && !batch.isEmpty(); iter++) {
+                    try (ShrinkingBatch<Carried>.Step it = batch.step()) {
+                        idx = it.samples();
+                        x = it.state().x();
+                        current = it.state().current();
+                        slack = it.state().slack();
+                        labels = it.state().labels();
+                        c = it.state().c();
+                        Shape rowsShape = Shapes.batch(idx.length, sampleShape);
                         float rate = (float) (learningRate * Math.sqrt(1 - iter / (double) maxIter));
-                        Evaluation ev = ctx.evaluate(slack.reshape(batch), loss, labels, idx);
+                        Evaluation ev = ctx.evaluate(slack.reshape(rowsShape), loss, labels, idx);
                         NDArray gradient = slack.sub(x).mul(2f).add(ev.gradient().reshape(idx.length, dim).mul(c));
                         NDArray diff = slack.sub(gradient.mul(rate)).sub(x);
                         NDArray shrunk = diff.sign().mul(diff.abs().sub(beta).maximum(0f));
@@ -280,8 +290,8 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                         NDArray nextSlack = updated.add(updated.sub(current).mul(momentum))
                                 .clip(bounds.min(), bounds.max());
 
-                        NDArray logits = ctx.predict(updated.reshape(batch), idx);
-                        float[] margins = loss.goalMargins(logits.toFloatArray(), k, Rows.pickInts(goal, idx));
+                        NDArray logits = ctx.predict(updated.reshape(rowsShape), idx);
+                        float[] margins = loss.goalMargins(logits.toFloatArray(), k, Batches.pickInts(goal, idx));
                         boolean[] success = loss.succeeded(margins);
                         boolean[] verdict = ctx.isSuccess(logits, idx);
                         NDArray delta = updated.sub(x);
@@ -308,28 +318,36 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                             }
                             keep = abort.keep(iter, idx, total);
                         }
-                        next = new NDArray[] {x, updated, nextSlack, labels, c};
-                        if (!Rows.all(keep)) {
-                            nextIdx = Rows.select(idx, keep);
-                            next = nextIdx.length == 0 ? null : Rows.keep(next, keep, it);
+                        if (it.keep(keep)) {
+                            it.carry(it.kept(new Carried(x, updated, nextSlack, labels, c)));
                         }
-                    } catch (RuntimeException e) {
-                        it.close();
-                        throw e;
-                    }
-                    Rows.close(it, scope, carried, next);
-                    idx = nextIdx;
-                    if (next != null) {
-                        x = next[0];
-                        current = next[1];
-                        slack = next[2];
-                        labels = next[3];
-                        c = next[4];
                     }
                 }
             }
             search.update(roundSuccess);
         }
         return ctx.manager().create(best.points(), ctx.x().getShape());
+    }
+
+    /**
+     * What an iteration carries to the next, one row per sample still searched.
+     *
+     * @param x the clean inputs, flattened
+     * @param current the current iterate
+     * @param slack the slack (momentum) variable
+     * @param labels the classes the loss refers to
+     * @param c the constants, a column
+     */
+    private record Carried(NDArray x, NDArray current, NDArray slack, NDArray labels, NDArray c) implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return List.of(x, current, slack, labels, c);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            return new Carried(rows.apply(x), rows.apply(current), rows.apply(slack), rows.apply(labels), rows.apply(c));
+        }
     }
 }
