@@ -10,11 +10,17 @@ import dev.robust4j.model.DifferentiableClassifier;
  */
 public enum ModelAccess {
     /** Only the predicted label: a decision-based black-box attack. */
-    LABELS,
+    LABELS("black-box"),
     /** Real-valued scores for each class: a score-based black-box attack. */
-    SCORES,
+    SCORES("black-box"),
     /** Input gradients: a white-box attack. */
-    GRADIENTS;
+    GRADIENTS("white-box");
+
+    private final String threatModel;
+
+    ModelAccess(String threatModel) {
+        this.threatModel = threatModel;
+    }
 
     /**
      * Tells whether a model gives this access: gradients if it is a
@@ -31,8 +37,13 @@ public enum ModelAccess {
         };
     }
 
-    /** @return {@code gradients}, {@code scores} or {@code labels} */
-    public String id() {
+    /** @return {@code white-box} for gradients, else {@code black-box}: the threat model that allows it */
+    public String threatModel() {
+        return threatModel;
+    }
+
+    /** @return {@code gradients}, {@code scores} or {@code labels}, as reports name the access */
+    public String access() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -327,7 +327,7 @@ public final class AttackPool {
 
     private static AttackOutcome skipped(Entry e, int n, String why) {
         double nan = Double.NaN;
-        return new AttackOutcome(e.label(), e.attack().name(), e.attack().params(), AttackKind.of(e.attack()), n,
+        return new AttackOutcome(e.label(), e.attack().name(), e.attack().params(), e.attack().requires(), n,
                 nan, nan, nan, nan, nan, nan, nan, nan, 0, nan, why);
     }
 
@@ -343,7 +343,7 @@ public final class AttackPool {
                 e.label(),
                 e.attack().name(),
                 e.attack().params(),
-                AttackKind.of(e.attack()),
+                e.attack().requires(),
                 n,
                 s.successRate(),
                 s.robustAccuracy(),
