@@ -9,6 +9,7 @@ import dev.robust4j.model.Classifier;
 import dev.robust4j.model.Criterion;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -19,8 +20,69 @@ import java.util.SplittableRandom;
  * skip: each returned row is projected into the budget's ball (if the attack has one) and clipped
  * to the model's bounds, and success, predictions and perturbation norms are computed from the
  * model's verdict on exactly the rows returned.
+ *
+ * <p>An attack declares itself once in an {@link AttackSpec} (what it needs of a model, its
+ * parameters, its norm, budget and seed); {@link #params()}, {@link #requires()},
+ * {@link #budget()}, {@link #budgetNorm()}, {@link #withBudget}, {@link #normParameter()},
+ * {@link #seed()} and {@link #supportsTargeted()} read it, and an attack overrides them only
+ * where it differs (AutoAttack's requirement is its components').
  */
 public abstract class AbstractEvasionAttack implements EvasionAttack {
+
+    /**
+     * The attack class's declaration, usually one static constant.
+     *
+     * @return the declaration of this attack's class
+     */
+    protected abstract AttackSpec<?> spec();
+
+    /** @return the declared parameters that apply to this attack, by name */
+    @Override
+    public Map<String, Object> params() {
+        return spec().params(this);
+    }
+
+    /** @return the declared access */
+    @Override
+    public ModelAccess requires() {
+        return spec().requires();
+    }
+
+    /** @return the ball of the declared radius and norm, or empty where none is declared or set */
+    @Override
+    public Optional<Budget> budget() {
+        return spec().budget(this);
+    }
+
+    /** @return the declared budget's norm, whether or not a radius is set */
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return spec().budgetNorm(this);
+    }
+
+    /** @return a copy in the budget's norm (where the attack has a norm parameter) with its radius */
+    @Override
+    public EvasionAttack withBudget(Budget budget) {
+        return spec().withBudget(this, budget);
+    }
+
+    /** @return the declared norm parameter, or empty */
+    @Override
+    public Optional<Norm> normParameter() {
+        return spec().normParameter(this);
+    }
+
+    /** @return the declared seed, or 0 for an attack that draws no random numbers */
+    @Override
+    public long seed() {
+        return spec().seed(this);
+    }
+
+    /** @return whether the declaration says the attack has a targeted form */
+    @Override
+    public boolean supportsTargeted() {
+        return spec().supportsTargeted(this);
+    }
 
     /**
      * Runs the algorithm.

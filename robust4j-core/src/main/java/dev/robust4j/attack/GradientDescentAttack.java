@@ -12,11 +12,8 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Shapes;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -260,34 +257,14 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                     "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay, GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
             AttackParams.<GradientDescentAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<GradientDescentAttack> SPEC =
+            AttackSpec.of(GradientDescentAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .budget(a -> a.norm, GradientDescentAttack::norm, a -> a.eps, GradientDescentAttack::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public GradientDescentAttack withBudget(Budget budget) {
-        return norm(budget.norm()).eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<GradientDescentAttack> spec() {
+        return SPEC;
     }
 
     @Override

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
@@ -12,8 +12,6 @@ import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -248,37 +246,14 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
                     a -> a.startingPoints != null ? "given" : null),
             AttackParams.<BoundaryAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<BoundaryAttack> SPEC =
+            AttackSpec.of(BoundaryAttack.class, ModelAccess.LABELS, PARAMETERS)
+            .budget(Norm.L2, a -> a.eps, BoundaryAttack::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> budgetNorm() {
-        return Optional.of(Norm.L2);
-    }
-
-    @Override
-    public BoundaryAttack withBudget(Budget budget) {
-        if (budget.norm() != Norm.L2) {
-            throw new IllegalArgumentException("attack boundary takes an l2 budget, got " + budget.norm().cliName());
-        }
-        return eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.LABELS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return eps == null ? Optional.empty() : Optional.of(new Budget(Norm.L2, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<BoundaryAttack> spec() {
+        return SPEC;
     }
 
     @Override

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
@@ -13,8 +13,6 @@ import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -287,39 +285,14 @@ public final class HopSkipJump extends AbstractEvasionAttack {
                     a -> a.startingPoints != null ? "given" : null),
             AttackParams.<HopSkipJump>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<HopSkipJump> SPEC =
+            AttackSpec.of(HopSkipJump.class, ModelAccess.LABELS, PARAMETERS)
+            .budget(a -> a.norm, HopSkipJump::norm, a -> a.eps, HopSkipJump::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public Optional<Norm> budgetNorm() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public HopSkipJump withBudget(Budget budget) {
-        return norm(budget.norm()).eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.LABELS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return eps == null ? Optional.empty() : Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<HopSkipJump> spec() {
+        return SPEC;
     }
 
     /** @return the bisection threshold θ for {@code d} features */

@@ -4,16 +4,14 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
-import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -163,24 +161,13 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
                     OnePixelAttack::effectiveMaxQueries, OnePixelAttack::maxQueries),
             AttackParams.<OnePixelAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<OnePixelAttack> SPEC =
+            AttackSpec.of(OnePixelAttack.class, ModelAccess.SCORES, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.SCORES;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<OnePixelAttack> spec() {
+        return SPEC;
     }
 
     @Override

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
-import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
@@ -13,8 +13,6 @@ import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -197,24 +195,13 @@ public final class SimBA extends AbstractEvasionAttack {
                     a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT),
             AttackParams.<SimBA>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<SimBA> SPEC =
+            AttackSpec.of(SimBA.class, ModelAccess.SCORES, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.SCORES;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<SimBA> spec() {
+        return SPEC;
     }
 
     /** @return the first block's side for an image of the given side: the one set, or side/8 */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Batches;
@@ -14,8 +15,6 @@ import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -179,34 +178,14 @@ public final class SquareAttack extends AbstractEvasionAttack {
                     SquareAttack::effectivePInit, SquareAttack::pInit),
             AttackParams.<SquareAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<SquareAttack> SPEC =
+            AttackSpec.of(SquareAttack.class, ModelAccess.SCORES, PARAMETERS)
+            .budget(a -> a.norm, SquareAttack::norm, a -> a.eps, SquareAttack::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public SquareAttack withBudget(Budget budget) {
-        return norm(budget.norm()).eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.SCORES;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<SquareAttack> spec() {
+        return SPEC;
     }
 
     /**

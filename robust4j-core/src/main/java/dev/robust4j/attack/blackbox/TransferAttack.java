@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.ModelAccess;
-import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
@@ -17,7 +17,6 @@ import dev.robust4j.model.DifferentiableClassifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Transfer attack: craft adversarial examples with any attack on a local <em>surrogate</em> model
@@ -92,6 +91,19 @@ public final class TransferAttack extends AbstractEvasionAttack {
         return attack;
     }
 
+    /**
+     * Labels only: the target is only asked for its verdicts. Budget, norm, seed and targeted form
+     * are the inner attack's; a new budget moves it to a transfer attack on the same surrogate.
+     */
+    private static final AttackSpec<TransferAttack> SPEC =
+            AttackSpec.wrapping(TransferAttack.class, ModelAccess.LABELS, a -> a.attack,
+                    (a, inner) -> new TransferAttack(a.surrogate, inner));
+
+    @Override
+    protected AttackSpec<TransferAttack> spec() {
+        return SPEC;
+    }
+
     @Override
     protected NDArray attack(AttackContext ctx) {
         Classifier target = ctx.model();
@@ -153,47 +165,5 @@ public final class TransferAttack extends AbstractEvasionAttack {
         p.put("attack", attack.name());
         p.putAll(attack.params());
         return p;
-    }
-
-    /** @return labels: the target is only asked for its verdicts */
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.LABELS;
-    }
-
-    /** @return whether the inner attack has a targeted form */
-    @Override
-    public boolean supportsTargeted() {
-        return attack.supportsTargeted();
-    }
-
-    /** @return the inner attack's budget, or empty if it has none */
-    @Override
-    public Optional<Budget> budget() {
-        return attack.budget();
-    }
-
-    /** @return the inner attack's budget norm */
-    @Override
-    public Optional<Norm> budgetNorm() {
-        return attack.budgetNorm();
-    }
-
-    /** @return a transfer attack whose inner attack has this budget, on the same surrogate */
-    @Override
-    public TransferAttack withBudget(Budget budget) {
-        return new TransferAttack(surrogate, attack.withBudget(budget));
-    }
-
-    /** @return the inner attack's norm */
-    @Override
-    public Optional<Norm> normParameter() {
-        return attack.normParameter();
-    }
-
-    /** @return the inner attack's seed */
-    @Override
-    public long seed() {
-        return attack.seed();
     }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.model.Criterion;
@@ -14,8 +14,6 @@ import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -206,34 +204,21 @@ public final class ZooAttack extends AbstractEvasionAttack {
                     ZooAttack::learningRate),
             Param.of("confidence", ParamType.FLOAT, "log-probability margin, >= 0", a -> a.confidence,
                     ZooAttack::confidence),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    ZooAttack::initialConst),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, ZooAttack::binarySearchSteps),
+            AttackParams.<ZooAttack>initialConst(a -> a.initialConst, ZooAttack::initialConst),
+            AttackParams.<ZooAttack>binarySearchSteps(a -> a.binarySearchSteps, ZooAttack::binarySearchSteps),
             Param.of("nb-parallel", ParamType.INT, "coordinates estimated per step, >= 1", a -> a.nbParallel,
                     ZooAttack::nbParallel),
             Param.of("max-queries", ParamType.INT, "queries per sample, >= 2 (default: what the schedule needs)",
                     ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries),
             AttackParams.<ZooAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<ZooAttack> SPEC =
+            AttackSpec.of(ZooAttack.class, ModelAccess.SCORES, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.SCORES;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<ZooAttack> spec() {
+        return SPEC;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
@@ -21,7 +22,6 @@ import dev.robust4j.param.Parameters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -275,10 +275,9 @@ public final class AutoAttack extends AbstractEvasionAttack {
      * JSON record report them, help lists them.
      */
     public static final Parameters<AutoAttack> PARAMETERS = Parameters.of(
-            AttackParams.<AutoAttack>norm((a, v) -> new AutoAttack(
-                    v, Budget.defaultEps(v), a.version, a.steps, a.squareQueries, a.seed, null), a -> a.norm),
+            AttackParams.<AutoAttack>norm(AutoAttack::inNorm, a -> a.norm),
             Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
-                    (a, v) -> new AutoAttack(a.norm, v, a.version, a.steps, a.squareQueries, a.seed, null)),
+                    AutoAttack::withEps),
             Param.of("version", ParamType.STRING, "standard or plus", a -> a.version, AutoAttack::version),
             Param.<AutoAttack, Integer>of("steps", ParamType.INT,
                     "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps, AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
@@ -293,14 +292,28 @@ public final class AutoAttack extends AbstractEvasionAttack {
                 return names;
             }));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    /**
+     * Declared with the norm and radius of the standard versions' budget; {@link #withBudget} and
+     * {@link #requires()} also look at a custom ensemble's components.
+     */
+    private static final AttackSpec<AutoAttack> SPEC =
+            AttackSpec.of(AutoAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .budget(a -> a.norm, AutoAttack::inNorm, a -> a.eps, AutoAttack::withEps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
+    protected AttackSpec<AutoAttack> spec() {
+        return SPEC;
+    }
+
+    /** A built-in version in another norm, at that norm's default radius. */
+    private static AutoAttack inNorm(AutoAttack a, Norm norm) {
+        return new AutoAttack(norm, Budget.defaultEps(norm), a.version, a.steps, a.squareQueries, a.seed, null);
+    }
+
+    /** A built-in version with another radius. */
+    private static AutoAttack withEps(AutoAttack a, float eps) {
+        return new AutoAttack(a.norm, eps, a.version, a.steps, a.squareQueries, a.seed, null);
     }
 
     @Override
@@ -330,16 +343,6 @@ public final class AutoAttack extends AbstractEvasionAttack {
     @Override
     public boolean supportsTargeted() {
         return components.stream().allMatch(EvasionAttack::supportsTargeted);
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
     }
 
     @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
@@ -24,8 +25,6 @@ import dev.robust4j.model.Shapes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -351,34 +350,14 @@ public final class AutoPgd extends AbstractEvasionAttack {
                     a -> a.targetClasses, AutoPgd::targetClasses).shownWhen(a -> a.loss == Loss.TARGETED_DLR),
             AttackParams.<AutoPgd>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<AutoPgd> SPEC =
+            AttackSpec.of(AutoPgd.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .budget(a -> a.norm, AutoPgd::norm, a -> a.eps, AutoPgd::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public AutoPgd withBudget(Budget budget) {
-        return norm(budget.norm()).eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<AutoPgd> spec() {
+        return SPEC;
     }
 
     @Override

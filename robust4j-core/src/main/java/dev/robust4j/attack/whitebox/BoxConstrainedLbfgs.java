@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
-import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Shapes;
@@ -21,8 +21,6 @@ import dev.robust4j.param.Parameters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The box-constrained L-BFGS attack of Szegedy et al., "Intriguing properties of neural networks"
@@ -122,34 +120,21 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
      * JSON record report them, help lists them.
      */
     public static final Parameters<BoxConstrainedLbfgs> PARAMETERS = Parameters.of(
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    BoxConstrainedLbfgs::initialConst),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
+            AttackParams.<BoxConstrainedLbfgs>initialConst(a -> a.initialConst, BoxConstrainedLbfgs::initialConst),
+            AttackParams.<BoxConstrainedLbfgs>binarySearchSteps(a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "L-BFGS-B iterations per search, >= 1", a -> a.maxIter,
                     BoxConstrainedLbfgs::maxIter),
             Param.of("history", ParamType.INT, "correction pairs kept, >= 1", a -> a.history,
                     BoxConstrainedLbfgs::history),
             AttackParams.<BoxConstrainedLbfgs>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<BoxConstrainedLbfgs> SPEC =
+            AttackSpec.of(BoxConstrainedLbfgs.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<BoxConstrainedLbfgs> spec() {
+        return SPEC;
     }
 
     @Override

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.ShrinkingBatch;
@@ -20,9 +20,6 @@ import dev.robust4j.param.Parameters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The L2 attack of Carlini and Wagner, "Towards Evaluating the Robustness of Neural Networks"
@@ -158,34 +155,20 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     a -> a.confidence, CarliniWagnerL2::confidence),
             Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
                     CarliniWagnerL2::learningRate),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
+            AttackParams.<CarliniWagnerL2>binarySearchSteps(a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
                     CarliniWagnerL2::maxIter),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    CarliniWagnerL2::initialConst),
-            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
-                    CarliniWagnerL2::abortEarly),
+            AttackParams.<CarliniWagnerL2>initialConst(a -> a.initialConst, CarliniWagnerL2::initialConst),
+            AttackParams.<CarliniWagnerL2>abortEarly(a -> a.abortEarly, CarliniWagnerL2::abortEarly),
             AttackParams.<CarliniWagnerL2>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<CarliniWagnerL2> SPEC =
+            AttackSpec.of(CarliniWagnerL2.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<CarliniWagnerL2> spec() {
+        return SPEC;
     }
 
     @Override

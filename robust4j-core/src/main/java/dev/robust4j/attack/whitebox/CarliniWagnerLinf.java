@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
@@ -21,9 +22,6 @@ import dev.robust4j.param.Parameters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The L∞ attack of Carlini and Wagner, "Towards Evaluating the Robustness of Neural Networks"
@@ -137,38 +135,19 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
                     CarliniWagnerLinf::eps),
             Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
                     CarliniWagnerLinf::confidence),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
+            AttackParams.<CarliniWagnerLinf>binarySearchSteps(a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
                     CarliniWagnerLinf::maxIter),
             AttackParams.<CarliniWagnerLinf>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<CarliniWagnerLinf> SPEC =
+            AttackSpec.of(CarliniWagnerLinf.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .budget(Norm.LINF, a -> a.eps, CarliniWagnerLinf::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public CarliniWagnerLinf withBudget(Budget budget) {
-        if (budget.norm() != Norm.LINF) {
-            throw new IllegalArgumentException("attack cw-linf takes a linf budget, got " + budget.norm().cliName());
-        }
-        return eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.of(new Budget(Norm.LINF, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<CarliniWagnerLinf> spec() {
+        return SPEC;
     }
 
     @Override

@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
-import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
@@ -21,8 +21,6 @@ import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * DeepFool (Moosavi-Dezfooli, Fawzi and Frossard, "DeepFool: a simple and accurate method to fool
@@ -158,37 +156,15 @@ public final class DeepFool extends AbstractEvasionAttack {
             Param.of("max-iter", ParamType.INT, "linearisation steps per sample, >= 1", a -> a.maxIter,
                     DeepFool::maxIter));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    /** No budget (DeepFool minimises the norm), no seed (it draws no random numbers), untargeted as in the paper. */
+    private static final AttackSpec<DeepFool> SPEC =
+            AttackSpec.of(DeepFool.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .norm(a -> a.norm)
+            .untargeted();
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    /** @return false: DeepFool is untargeted in the paper */
-    @Override
-    public boolean supportsTargeted() {
-        return false;
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    /** @return empty: DeepFool minimises the norm instead of respecting a budget */
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    /** @return 0: DeepFool draws no random numbers */
-    @Override
-    public long seed() {
-        return 0L;
+    protected AttackSpec<DeepFool> spec() {
+        return SPEC;
     }
 
     @Override

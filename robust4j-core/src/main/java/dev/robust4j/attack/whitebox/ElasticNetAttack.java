@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.ShrinkingBatch;
@@ -20,10 +20,7 @@ import dev.robust4j.param.Parameters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * The Elastic-Net Attack (EAD) of Chen, Sharma, Zhang, Yi and Hsieh, "EAD: Elastic-Net Attacks to
@@ -216,34 +213,20 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                     ElasticNetAttack::confidence),
             Param.of("learning-rate", ParamType.FLOAT, "initial ISTA step, > 0", a -> a.learningRate,
                     ElasticNetAttack::learningRate),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
+            AttackParams.<ElasticNetAttack>binarySearchSteps(a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "iterations per search, >= 1", a -> a.maxIter,
                     ElasticNetAttack::maxIter),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    ElasticNetAttack::initialConst),
-            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
-                    ElasticNetAttack::abortEarly),
+            AttackParams.<ElasticNetAttack>initialConst(a -> a.initialConst, ElasticNetAttack::initialConst),
+            AttackParams.<ElasticNetAttack>abortEarly(a -> a.abortEarly, ElasticNetAttack::abortEarly),
             AttackParams.<ElasticNetAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<ElasticNetAttack> SPEC =
+            AttackSpec.of(ElasticNetAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<ElasticNetAttack> spec() {
+        return SPEC;
     }
 
     @Override

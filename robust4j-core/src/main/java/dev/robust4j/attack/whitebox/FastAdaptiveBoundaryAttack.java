@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
-import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Batches;
 import dev.robust4j.model.Criterion;
@@ -22,8 +22,6 @@ import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -317,39 +315,14 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
                     FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T),
             AttackParams.<FastAdaptiveBoundaryAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<FastAdaptiveBoundaryAttack> SPEC =
+            AttackSpec.of(FastAdaptiveBoundaryAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .budget(a -> a.norm, FastAdaptiveBoundaryAttack::norm, a -> a.eps, FastAdaptiveBoundaryAttack::eps)
+            .seed(a -> a.seed);
 
     @Override
-    public Optional<Norm> normParameter() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public Optional<Norm> budgetNorm() {
-        return Optional.of(norm);
-    }
-
-    @Override
-    public FastAdaptiveBoundaryAttack withBudget(Budget budget) {
-        return norm(budget.norm()).eps(budget.eps());
-    }
-
-    @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    @Override
-    public Optional<Budget> budget() {
-        return eps == null ? Optional.empty() : Optional.of(new Budget(norm, eps));
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<FastAdaptiveBoundaryAttack> spec() {
+        return SPEC;
     }
 
     @Override

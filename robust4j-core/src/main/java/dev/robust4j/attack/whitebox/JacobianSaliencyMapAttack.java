@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.AttackSpec;
 import dev.robust4j.attack.Batches;
-import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Shapes;
@@ -18,7 +18,6 @@ import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -127,25 +126,13 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
                     JacobianSaliencyMapAttack::gamma),
             AttackParams.<JacobianSaliencyMapAttack>seed((a, v) -> a.seed(v)));
 
-    @Override
-    public Map<String, Object> params() {
-        return PARAMETERS.values(this);
-    }
+    private static final AttackSpec<JacobianSaliencyMapAttack> SPEC =
+            AttackSpec.of(JacobianSaliencyMapAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
+            .seed(a -> a.seed);
 
     @Override
-    public ModelAccess requires() {
-        return ModelAccess.GRADIENTS;
-    }
-
-    /** @return empty: the L0 budget {@code gamma} is enforced by the algorithm itself */
-    @Override
-    public Optional<Budget> budget() {
-        return Optional.empty();
-    }
-
-    @Override
-    public long seed() {
-        return seed;
+    protected AttackSpec<JacobianSaliencyMapAttack> spec() {
+        return SPEC;
     }
 
     @Override
