@@ -67,6 +67,27 @@ class AttackDeclarationsTest {
         assertThat(moved.seed()).isEqualTo(defaults.seed());
     }
 
+    /** The roles an attack declares (AttackSpec): a fixed norm refuses budgets in others, naming both. */
+    @Test
+    void declaredRolesDecideBudgetsSeedsAndTargetedForms() {
+        assertThatThrownBy(() -> Attacks.cwLinf(0.1f).withBudget(new Budget(Norm.L2, 1f)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("attack cw-linf takes a linf budget, got l2");
+        EvasionAttack boundary = AttackRegistry.create("boundary", Map.of("seed", "3"));
+        assertThatThrownBy(() -> boundary.withBudget(new Budget(Norm.LINF, 0.1f)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("attack boundary takes an l2 budget, got linf");
+        assertThat(boundary.budget()).isEmpty();
+        assertThat(boundary.budgetNorm()).contains(Norm.L2);
+        assertThat(boundary.normParameter()).isEmpty();
+        assertThat(boundary.seed()).isEqualTo(3L);
+        assertThat(boundary.withBudget(new Budget(Norm.L2, 2f)).budget()).contains(new Budget(Norm.L2, 2f));
+        EvasionAttack deepFool = AttackRegistry.create("deepfool", Map.of("norm", "linf"));
+        assertThat(deepFool.supportsTargeted()).isFalse();
+        assertThat(deepFool.seed()).isZero();
+        assertThat(deepFool.normParameter()).contains(Norm.LINF);
+        assertThat(deepFool.budget()).isEmpty();
+        assertThat(AttackRegistry.create("pgd", Map.of()).supportsTargeted()).isTrue();
+    }
+
     @Test
     void aSeedGoesOnlyToAttacksThatDrawRandomNumbers() {
         assertThat(AttackRegistry.takesSeed("deepfool", Map.of())).isFalse();

@@ -124,29 +124,6 @@ public final class BinaryInputDetector implements ScoredDetector, AutoCloseable 
     }
 
     /**
-     * Scores a dataset in batches.
-     *
-     * @param data the inputs (labels unused)
-     * @param batchSize samples per batch
-     * @return one score per sample
-     */
-    public float[] scores(Dataset data, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
-        float[] out = new float[data.size()];
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int to = Math.min(data.size(), from + batchSize);
-                try (NDManager scope = manager.newSubManager()) {
-                    System.arraycopy(scores(data.features(scope, from, to)), 0, out, from, to - from);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * Calibrates the threshold on clean data: at most a fraction {@code fpr} of them score above it.
      *
      * @param clean clean samples, not used to train the detector

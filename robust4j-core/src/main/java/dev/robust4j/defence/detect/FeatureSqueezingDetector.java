@@ -84,26 +84,6 @@ public final class FeatureSqueezingDetector implements ScoredDetector {
     }
 
     /**
-     * Scores a dataset in batches.
-     *
-     * @param data the inputs (labels unused)
-     * @param batchSize samples per batch
-     * @return one score per sample
-     */
-    public float[] scores(Dataset data, int batchSize) {
-        float[] out = new float[data.size()];
-        try (NDManager manager = NDManager.newBaseManager()) {
-            for (int from = 0; from < data.size(); from += batchSize) {
-                int to = Math.min(data.size(), from + batchSize);
-                try (NDManager scope = manager.newSubManager()) {
-                    System.arraycopy(scores(data.features(scope, from, to)), 0, out, from, to - from);
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
      * Calibrates the threshold on clean data: the smallest score threshold such that at most a
      * fraction {@code fpr} of the clean samples score above it.
      *

@@ -1,6 +1,8 @@
 package dev.robust4j.defence.detect;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.robust4j.data.Dataset;
 
 /**
  * A detector that scores each input (higher means more suspect) and flags the scores above a
@@ -16,6 +18,30 @@ public interface ScoredDetector extends AdversarialDetector {
      * @return per sample, the detector's score
      */
     float[] scores(NDArray x);
+
+    /**
+     * Scores a dataset in batches, each in a scope of its own.
+     *
+     * @param data the inputs (labels unused)
+     * @param batchSize samples per batch, at least 1
+     * @return one score per sample
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    default float[] scores(Dataset data, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        float[] out = new float[data.size()];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int from = 0; from < data.size(); from += batchSize) {
+                int to = Math.min(data.size(), from + batchSize);
+                try (NDManager scope = manager.newSubManager()) {
+                    System.arraycopy(scores(data.features(scope, from, to)), 0, out, from, to - from);
+                }
+            }
+        }
+        return out;
+    }
 
     /** @return the calibrated threshold, NaN if the detector is not calibrated */
     double threshold();

@@ -2,11 +2,11 @@ package dev.robust4j.defence.preprocess;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.ForwardingClassifier;
 import dev.robust4j.model.InputGradients;
 import dev.robust4j.model.Objective;
 
@@ -20,13 +20,12 @@ import java.util.Objects;
  * back through each step: exactly (a vector-Jacobian product) where the step is differentiable,
  * by BPDA (identity) where it is not; {@link DifferentiableClassifier#gradients()} says which.
  */
-public class PreprocessedClassifier implements Classifier {
+public class PreprocessedClassifier extends ForwardingClassifier {
 
-    private final Classifier model;
     private final List<Preprocessor> chain;
 
     PreprocessedClassifier(Classifier model, List<Preprocessor> chain) {
-        this.model = Objects.requireNonNull(model, "model");
+        super(Objects.requireNonNull(model, "model"));
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("at least one preprocessor is needed");
         }
@@ -49,7 +48,7 @@ public class PreprocessedClassifier implements Classifier {
 
     /** @return the wrapped model */
     public Classifier model() {
-        return model;
+        return delegate;
     }
 
     /** @return the preprocessors, in order */
@@ -69,7 +68,7 @@ public class PreprocessedClassifier implements Classifier {
             x.tempAttach(scope);
             NDArray y = x;
             for (Preprocessor p : chain) {
-                y = p.apply(y, model.bounds());
+                y = p.apply(y, delegate.bounds());
             }
             if (y == x) {
                 y = x.duplicate();
@@ -82,38 +81,13 @@ public class PreprocessedClassifier implements Classifier {
     @Override
     public NDArray predict(NDArray x) {
         try (NDArray y = preprocess(x)) {
-            return model.predict(y);
+            return delegate.predict(y);
         }
     }
 
     @Override
-    public int numClasses() {
-        return model.numClasses();
-    }
-
-    @Override
-    public Shape inputShape() {
-        return model.inputShape();
-    }
-
-    @Override
-    public Bounds bounds() {
-        return model.bounds();
-    }
-
-    @Override
-    public OutputKind outputKind() {
-        return model.outputKind();
-    }
-
-    @Override
-    public List<String> classNames() {
-        return model.classNames();
-    }
-
-    @Override
     public String description() {
-        StringBuilder b = new StringBuilder(model.description()).append(" behind ");
+        StringBuilder b = new StringBuilder(delegate.description()).append(" behind ");
         for (int i = 0; i < chain.size(); i++) {
             b.append(i == 0 ? "" : " + ").append(chain.get(i).description());
         }
