@@ -120,8 +120,10 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
      * JSON record report them, help lists them.
      */
     public static final Parameters<BoxConstrainedLbfgs> PARAMETERS = Parameters.of(
-            AttackParams.<BoxConstrainedLbfgs>initialConst(a -> a.initialConst, BoxConstrainedLbfgs::initialConst),
-            AttackParams.<BoxConstrainedLbfgs>binarySearchSteps(a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    BoxConstrainedLbfgs::initialConst),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "L-BFGS-B iterations per search, >= 1", a -> a.maxIter,
                     BoxConstrainedLbfgs::maxIter),
             Param.of("history", ParamType.INT, "correction pairs kept, >= 1", a -> a.history,

@@ -155,11 +155,14 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                     a -> a.confidence, CarliniWagnerL2::confidence),
             Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
                     CarliniWagnerL2::learningRate),
-            AttackParams.<CarliniWagnerL2>binarySearchSteps(a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
                     CarliniWagnerL2::maxIter),
-            AttackParams.<CarliniWagnerL2>initialConst(a -> a.initialConst, CarliniWagnerL2::initialConst),
-            AttackParams.<CarliniWagnerL2>abortEarly(a -> a.abortEarly, CarliniWagnerL2::abortEarly),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    CarliniWagnerL2::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    CarliniWagnerL2::abortEarly),
             AttackParams.<CarliniWagnerL2>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<CarliniWagnerL2> SPEC =

@@ -135,7 +135,8 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
                     CarliniWagnerLinf::eps),
             Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
                     CarliniWagnerLinf::confidence),
-            AttackParams.<CarliniWagnerLinf>binarySearchSteps(a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
                     CarliniWagnerLinf::maxIter),
             AttackParams.<CarliniWagnerLinf>seed((a, v) -> a.seed(v)));

@@ -213,11 +213,14 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                     ElasticNetAttack::confidence),
             Param.of("learning-rate", ParamType.FLOAT, "initial ISTA step, > 0", a -> a.learningRate,
                     ElasticNetAttack::learningRate),
-            AttackParams.<ElasticNetAttack>binarySearchSteps(a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
             Param.of("max-iter", ParamType.INT, "iterations per search, >= 1", a -> a.maxIter,
                     ElasticNetAttack::maxIter),
-            AttackParams.<ElasticNetAttack>initialConst(a -> a.initialConst, ElasticNetAttack::initialConst),
-            AttackParams.<ElasticNetAttack>abortEarly(a -> a.abortEarly, ElasticNetAttack::abortEarly),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    ElasticNetAttack::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    ElasticNetAttack::abortEarly),
             AttackParams.<ElasticNetAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<ElasticNetAttack> SPEC =
