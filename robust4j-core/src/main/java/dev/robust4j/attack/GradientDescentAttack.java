@@ -285,7 +285,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                 NDArray xA = restart.create(rows(ctx.xData(), idx, dim), batchShape(idx.length, sampleShape));
                 NDArray labA = restart.create(pick(objectiveLabels, idx));
                 NDArray delta = randomStart
-                        ? norm.randomStart(restart, xA.getShape(), eps, random)
+                        ? norm.randomStart(restart, xA.getShape(), eps, sampleStreams(ctx, idx, random.nextLong()))
                         : restart.zeros(xA.getShape());
                 delta = clipDelta(xA, delta, bounds);
 
@@ -451,6 +451,18 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         long[] out = new long[idx.length];
         for (int i = 0; i < idx.length; i++) {
             out[i] = values[idx[i]];
+        }
+        return out;
+    }
+
+    /**
+     * One random stream per listed sample, keyed by the sample's input ({@link
+     * AttackContext#sampleRandom}): a sample's random start does not depend on its batch.
+     */
+    static SplittableRandom[] sampleStreams(AttackContext ctx, int[] idx, long streamSeed) {
+        SplittableRandom[] out = new SplittableRandom[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = ctx.sampleRandom(streamSeed, idx[i]);
         }
         return out;
     }

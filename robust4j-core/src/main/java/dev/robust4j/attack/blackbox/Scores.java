@@ -138,13 +138,13 @@ final class Scores {
         return ctx.targeted() ? ctx.targetValues()[sample] : ctx.labelValues()[sample];
     }
 
-    /** @return one independent generator per sample, split from the context's seeded one in sample order */
+    /**
+     * @return one independent generator per sample, keyed by the sample's input
+     *     ({@link AttackContext#sampleRandom}) and a seed drawn from the attack's generator: a
+     *     sample draws the same numbers in a batch of any size or order
+     */
     static SplittableRandom[] perSample(AttackContext ctx) {
-        SplittableRandom[] out = new SplittableRandom[ctx.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ctx.random().split();
-        }
-        return out;
+        return keyedPerSample(ctx);
     }
 
     /**
