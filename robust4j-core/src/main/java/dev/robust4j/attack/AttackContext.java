@@ -143,7 +143,7 @@ public final class AttackContext {
      * @return a fresh generator
      */
     public SplittableRandom sampleRandom(long streamSeed, int sample) {
-        return new SplittableRandom(mix(sampleKey(sample) ^ streamSeed));
+        return sampleRandom(streamSeed, sampleKey(sample));
     }
 
     /**
@@ -159,15 +159,39 @@ public final class AttackContext {
             int dim = sampleSize();
             long[] keys = new long[n];
             for (int i = 0; i < n; i++) {
-                long h = 0x9E3779B97F4A7C15L;
-                for (int f = i * dim; f < (i + 1) * dim; f++) {
-                    h = mix(h ^ Float.floatToRawIntBits(xData[f]));
-                }
-                keys[i] = h;
+                keys[i] = sampleKey(xData, i * dim, dim);
             }
             sampleKeys = keys;
         }
         return sampleKeys[sample];
+    }
+
+    /**
+     * The key {@link #sampleKey(int)} gives a sample, from the sample's features alone.
+     *
+     * @param features features of one or more samples
+     * @param offset where the sample starts
+     * @param length the sample's number of features
+     * @return the key
+     */
+    public static long sampleKey(float[] features, int offset, int length) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int f = offset; f < offset + length; f++) {
+            h = mix(h ^ Float.floatToRawIntBits(features[f]));
+        }
+        return h;
+    }
+
+    /**
+     * The stream {@link #sampleRandom(long, int)} gives a sample with this key: the same draws
+     * wherever the sample is, for a caller that reproduces an attack's per-sample draws.
+     *
+     * @param streamSeed the seed of the use
+     * @param sampleKey the sample's key ({@link #sampleKey(float[], int, int)})
+     * @return a fresh generator
+     */
+    public static SplittableRandom sampleRandom(long streamSeed, long sampleKey) {
+        return new SplittableRandom(mix(sampleKey ^ streamSeed));
     }
 
     /** The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijective 64-bit mix. */
