@@ -34,13 +34,26 @@ record AttackSpec(String name, Map<String, String> params) implements Serializab
     static AttackSpec of(EvasionAttack attack) {
         Map<String, String> text = new TreeMap<>();
         attack.params().forEach((k, v) -> text.put(k, String.valueOf(v)));
-        AttackSpec spec = new AttackSpec(attack.name(), text);
+        // params() also reports settings an attack derives or fixes (FGSM's steps=1, early-stop); the
+        // registry refuses those as inputs, so they are dropped, and the check below proves the
+        // rebuilt attack the same.
+        AttackSpec spec;
         EvasionAttack rebuilt;
-        try {
-            rebuilt = spec.build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("attack " + attack.name() + " " + attack.params()
-                    + " cannot be sent to Spark executors: rebuilding it from its parameters fails: " + e.getMessage(), e);
+        while (true) {
+            spec = new AttackSpec(attack.name(), text);
+            try {
+                rebuilt = spec.build();
+                break;
+            } catch (IllegalArgumentException e) {
+                String m = String.valueOf(e.getMessage());
+                String prefix = "unknown parameter '";
+                int at = m.indexOf(prefix);
+                int end = at < 0 ? -1 : m.indexOf('\'', at + prefix.length());
+                if (at < 0 || end < 0 || text.remove(m.substring(at + prefix.length(), end)) == null) {
+                    throw new IllegalArgumentException("attack " + attack.name() + " " + attack.params()
+                            + " cannot be sent to Spark executors: rebuilding it from its parameters fails: " + m, e);
+                }
+            }
         }
         if (!rebuilt.name().equals(attack.name()) || !rebuilt.params().equals(attack.params())) {
             throw new IllegalArgumentException("attack " + attack.name() + " " + attack.params()

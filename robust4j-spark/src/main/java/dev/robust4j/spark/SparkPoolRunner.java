@@ -170,6 +170,18 @@ public final class SparkPoolRunner implements PoolRunner {
         if (resumed > 0) {
             say("spark: " + label + ": " + resumed + " of " + parts.size() + " partitions read back from kept results");
         }
+        double slowest = 0;
+        double attackSum = 0;
+        double loadSum = 0;
+        for (PartitionResult r : parts) {
+            if (!r.resumed()) {
+                slowest = Math.max(slowest, r.seconds() + r.loadSeconds());
+                attackSum += r.seconds();
+                loadSum += r.loadSeconds();
+            }
+        }
+        say(String.format(Locale.ROOT, "spark: %s: %.2f s on the driver; partitions: attack %.2f s in all (slowest"
+                + " partition %.2f s with loading), model loading %.2f s in all", label, seconds, attackSum, slowest, loadSum));
         lastParts = List.copyOf(parts);
         lastSeconds = seconds;
         long[] shape = new long[data.sampleShape().length + 1];
