@@ -9,7 +9,7 @@ import dev.robust4j.evaluate.DefenceCandidate;
 import dev.robust4j.evaluate.PhysicalThreat;
 import dev.robust4j.evaluate.Retraining;
 import dev.robust4j.evaluate.RobustnessReport;
-import dev.robust4j.evaluate.RobustnessTest;
+import dev.robust4j.evaluate.RobustnessEvaluation;
 import dev.robust4j.evaluate.ThreatModel;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
@@ -227,7 +227,7 @@ final class EvaluateCommand implements Callable<Integer> {
             AttackPool pool = AttackPool.parse(s.attacks, loader);
             runner = scaleOut.open(s.model, loaded, model, s.normalization, s.numClasses, s.threatModel,
                     spec.commandLine().getErr());
-            RobustnessTest.Builder builder = RobustnessTest.builder()
+            RobustnessEvaluation.Builder builder = RobustnessEvaluation.builder()
                     .setData(test)
                     .setPool(pool.withRunner(runner))
                     .setTargetSuccessRate(s.targetSuccessRate)
@@ -264,8 +264,8 @@ final class EvaluateCommand implements Callable<Integer> {
             if (runner != null) {
                 runner.close();
             }
-            if (loaded instanceof AutoCloseable) {
-                ((AutoCloseable) loaded).close();
+            if (loaded != null) {
+                loaded.close();
             }
         }
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
@@ -26,6 +27,7 @@ public final class AttackContext {
     private final float[] xData;
     private final int[] labelValues;
     private final int[] targetValues;
+    private final Criterion criterion;
     private final int[] cleanPredictions;
     private final NDManager manager;
     private final SplittableRandom random;
@@ -38,8 +40,7 @@ public final class AttackContext {
             NDArray labels,
             NDArray targets,
             float[] xData,
-            int[] labelValues,
-            int[] targetValues,
+            Criterion criterion,
             int[] cleanPredictions,
             NDManager manager,
             SplittableRandom random) {
@@ -48,8 +49,9 @@ public final class AttackContext {
         this.labels = labels;
         this.targets = targets;
         this.xData = xData;
-        this.labelValues = labelValues;
-        this.targetValues = targetValues;
+        this.criterion = criterion;
+        this.labelValues = criterion.labels();
+        this.targetValues = criterion.targets();
         this.cleanPredictions = cleanPredictions;
         this.manager = manager;
         this.random = random;
@@ -86,14 +88,36 @@ public final class AttackContext {
         return targets;
     }
 
-    /** @return true if the attack is targeted */
-    public boolean targeted() {
-        return targets != null;
+    /** @return what counts as adversarial for each sample: the one success rule of the run */
+    public Criterion criterion() {
+        return criterion;
     }
 
-    /** @return the labels the attack's objective refers to: targets if targeted, else true labels */
+    /** @return true if the attack is targeted; the same as {@code criterion().targeted()} */
+    public boolean targeted() {
+        return criterion.targeted();
+    }
+
+    /**
+     * @return the labels the attack's objective refers to ({@link Criterion#objectiveClass}), int64,
+     *     in {@link #manager()}; do not close
+     */
     public NDArray objectiveLabels() {
-        return targets != null ? targets : labels;
+        return criterion.targeted() ? targets : labels;
+    }
+
+    /**
+     * Tells which samples the clean input already satisfies the criterion for, from the template's
+     * free clean prediction (no query is charged).
+     *
+     * @return per sample, adversarial at the start
+     */
+    public boolean[] adversarialAtStart() {
+        boolean[] out = new boolean[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = criterion.isAdversarial(i, cleanPredictions[i]);
+        }
+        return out;
     }
 
     /** @return the true labels as Java values */
@@ -241,19 +265,46 @@ public final class AttackContext {
     }
 
     /**
-     * Decides success from logits: for each candidate, whether its predicted class is not the true
-     * label (untargeted) or is the target (targeted).
+     * Decides success from logits by the {@link #criterion()}.
      *
      * @param logits the logits of the candidates
      * @param samples the original index of each candidate's sample
      * @return per candidate, success
      */
     public boolean[] isSuccess(NDArray logits, int[] samples) {
-        int[] predicted = argMax(logits);
+        return verdict(criterion, logits, argMax(logits), samples);
+    }
+
+    /**
+     * Applies a criterion to rows of logits whose arg-max is known.
+     *
+     * @param criterion the criterion
+     * @param logits shape {@code (N, K)}
+     * @param predicted the arg-max of each row
+     * @param samples the sample of each row
+     * @return per row, adversarial
+     */
+    static boolean[] verdict(Criterion criterion, NDArray logits, int[] predicted, int[] samples) {
         boolean[] out = new boolean[samples.length];
+        if (criterion.margin() == 0) {
+            for (int i = 0; i < samples.length; i++) {
+                out[i] = criterion.isAdversarial(samples[i], predicted[i]);
+            }
+            return out;
+        }
+        float[] z = logits.toFloatArray();
+        int k = (int) logits.getShape().get(1);
         for (int i = 0; i < samples.length; i++) {
-            int s = samples[i];
-            out[i] = targetValues != null ? predicted[i] == targetValues[s] : predicted[i] != labelValues[s];
+            out[i] = criterion.isAdversarial(samples[i], predicted[i], z, i, k);
+        }
+        return out;
+    }
+
+    /** @return {@code 0, 1, ..., n - 1} */
+    static int[] range(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
         }
         return out;
     }

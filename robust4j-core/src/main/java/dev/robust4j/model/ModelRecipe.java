@@ -86,9 +86,7 @@ public record ModelRecipe(
     public record Opened(Classifier model, Classifier loaded) implements AutoCloseable {
         @Override
         public void close() throws Exception {
-            if (loaded instanceof AutoCloseable c) {
-                c.close();
-            }
+            loaded.close();
         }
     }
 

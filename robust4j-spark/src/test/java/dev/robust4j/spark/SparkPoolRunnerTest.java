@@ -67,9 +67,7 @@ class SparkPoolRunnerTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (model instanceof AutoCloseable c) {
-            c.close();
-        }
+        model.close();
         spark.stop();
     }
 
