@@ -20,6 +20,7 @@ import java.util.Locale;
  * @param mean the per-channel means of a normalisation the model expects, or {@code null}
  * @param std the per-channel standard deviations of that normalisation, or {@code null}
  * @param numClasses the classes of an HTTP model, or {@code null} for a file
+ * @serial exclude
  */
 public record ModelRecipe(
         String location, long[] inputShape, float min, float max, float[] mean, float[] std, Integer numClasses)
