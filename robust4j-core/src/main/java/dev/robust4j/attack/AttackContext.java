@@ -9,6 +9,7 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.transform.EotClassifier;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -16,6 +17,11 @@ import java.util.SplittableRandom;
  * attack's own scope and as Java arrays), the model, a seeded random generator and a ledger of
  * per-sample queries. Algorithms call the model through {@link #predict} and {@link #evaluate} so
  * every query is counted against the samples it was spent on.
+ *
+ * <p>The model's verdicts on the clean inputs and on the returned rows are computed once: an
+ * algorithm that has already run the model on a clean input or on the point it returns hands the
+ * predicted class over ({@link #offerClean}, {@link #recordVerdict}), and the template predicts
+ * only the rows nobody has, so an attack pays no extra forward pass for a point it has scored.
  */
 public final class AttackContext {
 
@@ -27,6 +33,9 @@ public final class AttackContext {
     private final int[] labelValues;
     private final int[] targetValues;
     private final int[] cleanPredictions;
+    private boolean cleanComplete;
+    private float[] verdictRows;
+    private int[] verdictClasses;
     private final NDManager manager;
     private final SplittableRandom random;
     private final long[] queries;
@@ -40,7 +49,6 @@ public final class AttackContext {
             float[] xData,
             int[] labelValues,
             int[] targetValues,
-            int[] cleanPredictions,
             NDManager manager,
             SplittableRandom random) {
         this.model = model;
@@ -50,7 +58,8 @@ public final class AttackContext {
         this.xData = xData;
         this.labelValues = labelValues;
         this.targetValues = targetValues;
-        this.cleanPredictions = cleanPredictions;
+        this.cleanPredictions = new int[labelValues.length];
+        Arrays.fill(cleanPredictions, -1);
         this.manager = manager;
         this.random = random;
         this.queries = new long[labelValues.length];
@@ -106,9 +115,128 @@ public final class AttackContext {
         return targetValues;
     }
 
-    /** @return the model's predictions on the clean inputs */
+    /**
+     * Returns the model's predictions on the clean inputs, predicting on first use the rows no
+     * algorithm step has already scored at the clean input. Not charged as queries.
+     *
+     * @return the predicted class of every clean input; do not modify
+     */
     public int[] cleanPredictions() {
+        if (!cleanComplete) {
+            int[] missing = unknown(cleanPredictions);
+            if (missing.length > 0) {
+                int[] predicted = predictRows(xData, missing);
+                for (int i = 0; i < missing.length; i++) {
+                    cleanPredictions[missing[i]] = predicted[i];
+                }
+            }
+            cleanComplete = true;
+        }
         return cleanPredictions;
+    }
+
+    /**
+     * Hands over the model's class for a sample's clean input, from logits an algorithm computed
+     * at exactly that input (bit for bit), so the template need not predict it again.
+     *
+     * @param sample the original sample index
+     * @param predicted the arg-max of the model's logits at the clean input
+     */
+    void offerClean(int sample, int predicted) {
+        if (!cleanComplete) {
+            cleanPredictions[sample] = predicted;
+        }
+    }
+
+    /**
+     * Hands over the model's class at a point an algorithm scored and may return for a sample.
+     * The template reuses it only if the row it returns is this point bit for bit, so recording a
+     * point that is later replaced costs nothing but the copy.
+     *
+     * @param sample the original sample index
+     * @param point the array holding the point
+     * @param offset where the point starts in {@code point}; {@link #sampleSize()} values
+     * @param predicted the arg-max of the model's logits at the point
+     */
+    void recordVerdict(int sample, float[] point, int offset, int predicted) {
+        int dim = sampleSize();
+        if (verdictRows == null) {
+            verdictRows = new float[xData.length];
+            verdictClasses = new int[labelValues.length];
+            Arrays.fill(verdictClasses, -1);
+        }
+        System.arraycopy(point, offset, verdictRows, sample * dim, dim);
+        verdictClasses[sample] = predicted;
+    }
+
+    /**
+     * The model's predictions on the rows the template returns: recorded verdicts where the row
+     * is the recorded point bit for bit, one prediction of the remaining rows otherwise.
+     */
+    int[] predictionsOf(float[] rows, NDArray batch) {
+        int n = size();
+        int dim = sampleSize();
+        int[] out = new int[n];
+        Arrays.fill(out, -1);
+        if (verdictClasses != null) {
+            for (int i = 0; i < n; i++) {
+                int from = i * dim;
+                if (verdictClasses[i] >= 0
+                        && Arrays.equals(rows, from, from + dim, verdictRows, from, from + dim)) {
+                    out[i] = verdictClasses[i];
+                }
+            }
+        }
+        int[] missing = unknown(out);
+        if (missing.length == n) {
+            try (NDArray logits = model.predict(batch)) {
+                return argMax(logits);
+            }
+        }
+        if (missing.length > 0) {
+            int[] predicted = predictRows(rows, missing);
+            for (int i = 0; i < missing.length; i++) {
+                out[missing[i]] = predicted[i];
+            }
+        }
+        return out;
+    }
+
+    /** Predicts the listed rows of a flattened batch in one call, uncharged. */
+    private int[] predictRows(float[] rows, int[] which) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray batch;
+            if (which.length == size() && rows == xData) {
+                batch = x;
+            } else {
+                int dim = sampleSize();
+                float[] picked = new float[which.length * dim];
+                for (int i = 0; i < which.length; i++) {
+                    System.arraycopy(rows, which[i] * dim, picked, i * dim, dim);
+                }
+                batch = scope.create(picked, GradientDescentAttack.batchShape(which.length, x.getShape().slice(1)));
+            }
+            try (NDArray logits = model.predict(batch)) {
+                return argMax(logits);
+            }
+        }
+    }
+
+    private static int[] unknown(int[] classes) {
+        int count = 0;
+        for (int c : classes) {
+            if (c < 0) {
+                count++;
+            }
+        }
+        int[] out = new int[count];
+        int j = 0;
+        for (int i = 0; i < classes.length; i++) {
+            if (classes[i] < 0) {
+                out[j++] = i;
+            }
+        }
+        return out;
     }
 
     /** @return the number of samples */
@@ -225,7 +353,17 @@ public final class AttackContext {
      * @return per candidate, success
      */
     public boolean[] isSuccess(NDArray logits, int[] samples) {
-        int[] predicted = argMax(logits);
+        return isSuccess(argMax(logits), samples);
+    }
+
+    /**
+     * Decides success from predicted classes, as {@link #isSuccess(NDArray, int[])}.
+     *
+     * @param predicted the predicted class of each candidate
+     * @param samples the original index of each candidate's sample
+     * @return per candidate, success
+     */
+    boolean[] isSuccess(int[] predicted, int[] samples) {
         boolean[] out = new boolean[samples.length];
         for (int i = 0; i < samples.length; i++) {
             int s = samples[i];
