@@ -12,6 +12,8 @@ import dev.robust4j.data.Npy;
 import dev.robust4j.data.NpyArray;
 import dev.robust4j.data.Split;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Evaluation;
+import dev.robust4j.model.Objectives;
 import dev.robust4j.model.OnnxClassifier;
 import dev.robust4j.model.TorchScriptClassifier;
 
@@ -28,6 +30,7 @@ import java.util.Map;
  * <pre>
  * SideBySide export DIR N                    first N test images of the bundled sample as DIR/x.npy, DIR/y.npy
  * SideBySide run MODEL X.npy Y.npy N REPS ATTACK [k=v ...] [target=next]
+ * SideBySide floor MODEL X.npy Y.npy N REPS STEPS  the floor: STEPS bare forward+backward passes
  * </pre>
  *
  * <p>{@code run} loads the model (TorchScript {@code .pt} or ONNX {@code .onnx}; input shape from
@@ -53,8 +56,11 @@ public final class SideBySide {
             export(Path.of(args[1]), Integer.parseInt(args[2]));
         } else if (args.length >= 7 && args[0].equals("run")) {
             run(args);
+        } else if (args.length >= 7 && args[0].equals("floor")) {
+            floor(args);
         } else {
-            System.err.println("usage: SideBySide export DIR N | run MODEL X.npy Y.npy N REPS ATTACK [k=v ...] [target=next]");
+            System.err.println("usage: SideBySide export DIR N | run MODEL X.npy Y.npy N REPS ATTACK [k=v ...] [target=next]"
+                    + " | floor MODEL X.npy Y.npy N REPS STEPS");
             System.exit(2);
         }
     }
@@ -134,6 +140,37 @@ public final class SideBySide {
         } finally {
             if (model instanceof AutoCloseable c) {
                 c.close();
+            }
+        }
+    }
+
+    /** Times STEPS bare {@code evaluate} calls (cross-entropy, the batch of N) REPS times, after one warm-up. */
+    private static void floor(String[] args) {
+        Path modelFile = Path.of(args[1]);
+        NpyArray xs = Npy.read(Path.of(args[2]));
+        NpyArray ys = Npy.read(Path.of(args[3]));
+        int n = Integer.parseInt(args[4]);
+        int reps = Integer.parseInt(args[5]);
+        int steps = Integer.parseInt(args[6]);
+        long[] shape = xs.shape();
+        int dim = (int) (xs.toFloats().length / shape[0]);
+        long[] batchShape = shape.clone();
+        batchShape[0] = n;
+        try (TorchScriptClassifier model = TorchScriptClassifier.builder().setModelFile(modelFile)
+                        .setInputShape(Arrays.copyOfRange(shape, 1, shape.length)).build();
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(Arrays.copyOf(xs.toFloats(), n * dim), new Shape(batchShape));
+            NDArray y = m.create(Arrays.copyOf(ys.toLongs(), n));
+            for (int r = 0; r <= reps; r++) {
+                long start = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    try (Evaluation ev = model.evaluate(x, Objectives.crossEntropy(), y)) {
+                        ev.gradient().getShape();
+                    }
+                }
+                if (r > 0) {
+                    System.out.printf(Locale.ROOT, "seconds=%.4f%n", (System.nanoTime() - start) / 1e9);
+                }
             }
         }
     }
