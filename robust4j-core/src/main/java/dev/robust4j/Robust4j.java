@@ -10,6 +10,7 @@ import dev.robust4j.data.Npy;
 import dev.robust4j.data.Split;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.HttpClassifier;
 import dev.robust4j.model.OnnxClassifier;
 import dev.robust4j.model.TorchScriptClassifier;
 import dev.robust4j.nn.ModelDirectory;
@@ -85,7 +86,7 @@ public final class Robust4j {
      * @param path the file or directory
      * @param inputShape the per-sample input shape, for TorchScript and ONNX files
      * @param bounds the input bounds for TorchScript and ONNX files, or {@code null} for {@code [0, 1]}
-     * @return the model; close it if it is {@link AutoCloseable}
+     * @return the model; close it
      * @throws IllegalArgumentException if the path is not a model robust4j can load
      */
     public static Classifier loadModel(Path path, long[] inputShape, Bounds bounds) {
@@ -99,7 +100,7 @@ public final class Robust4j {
      * @param inputShape the per-sample input shape, for TorchScript and ONNX files
      * @param bounds the input bounds for TorchScript and ONNX files, or {@code null} for {@code [0, 1]}
      * @param device {@link Device#cpu()} or a GPU ({@link dev.robust4j.model.Devices#parse})
-     * @return the model; close it if it is {@link AutoCloseable}
+     * @return the model; close it
      * @throws IllegalArgumentException if the path is not a model robust4j can load, or the device
      *     is not available
      */
@@ -149,6 +150,83 @@ public final class Robust4j {
                 .optBounds(bounds == null ? Bounds.UNIT : bounds)
                 .optDevice(device)
                 .build();
+    }
+
+    /**
+     * Loads a model by its location: an {@code http://} or {@code https://} URL is a black-box
+     * {@link HttpClassifier} (which needs the number of classes), anything else a file or directory
+     * {@link #loadModel(Path, long[], Bounds, Device)} reads.
+     *
+     * @param location a URL, file or directory
+     * @param inputShape the per-sample input shape of a file or endpoint
+     * @param bounds the input bounds, or {@code null} for {@code [0, 1]}
+     * @param numClasses the number of scores per answer row of an endpoint; ignored otherwise
+     * @param maxAnswerBytes the largest answer read from an endpoint, or {@code null} for the default
+     * @param device where a local model runs (an endpoint runs on its server)
+     * @return the model; the caller closes it
+     * @throws IllegalArgumentException for a location robust4j cannot load
+     */
+    public static Classifier loadModel(
+            String location, long[] inputShape, Bounds bounds, Integer numClasses, Long maxAnswerBytes, Device device) {
+        if (isUrl(location)) {
+            if (numClasses == null) {
+                throw new IllegalArgumentException("the HTTP model " + location + " needs its number of classes");
+            }
+            HttpClassifier.Builder b = HttpClassifier.builder()
+                    .setUrl(location)
+                    .setInputShape(inputShape)
+                    .setNumClasses(numClasses)
+                    .optBounds(bounds == null ? Bounds.UNIT : bounds);
+            if (maxAnswerBytes != null) {
+                b.optMaxAnswerBytes(maxAnswerBytes);
+            }
+            return b.build();
+        }
+        return loadModel(Path.of(location), inputShape, bounds, device);
+    }
+
+    /**
+     * @param location a model location
+     * @return whether it is an {@code http://} or {@code https://} URL (an endpoint, not a file)
+     */
+    public static boolean isUrl(String location) {
+        String s = location.toLowerCase(Locale.ROOT);
+        return s.startsWith("http://") || s.startsWith("https://");
+    }
+
+    /**
+     * Views data with a model's input shape: checks every label is one of the model's classes, and
+     * reshapes the samples when the sizes agree but the shapes differ (e.g. 784 features for a model
+     * of {@code (1, 28, 28)}).
+     *
+     * @param data the data
+     * @param model the model
+     * @return {@code data}, or a reshaped view of it
+     * @throws IllegalArgumentException for a label the model does not have or samples that do not fit
+     */
+    public static Dataset fit(Dataset data, Classifier model) {
+        if (data.hasLabels()) {
+            int[] y = data.labels();
+            int k = model.numClasses();
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] >= k) {
+                    throw new IllegalArgumentException(data.source() + ": label of sample " + i + " is " + y[i] + " but "
+                            + model.description() + " has " + k + " classes; expected a class index in [0, " + (k - 1)
+                            + "]");
+                }
+            }
+        }
+        long[] want = model.inputShape().getShape();
+        if (java.util.Arrays.equals(want, data.sampleShape())) {
+            return data;
+        }
+        try {
+            return data.reshape(want);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "data samples of shape " + java.util.Arrays.toString(data.sampleShape())
+                            + " do not fit the model's input shape " + model.inputShape());
+        }
     }
 
     /**

@@ -138,9 +138,7 @@ public final class SideBySide {
                 }
             }
         } finally {
-            if (model instanceof AutoCloseable c) {
-                c.close();
-            }
+            model.close();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.robust4j.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.robust4j.Robust4j;
+import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
@@ -54,6 +55,12 @@ final class AttackCommand implements Callable<Integer> {
                     + " attack=NAME (default pgd) and the inner attack's parameters.")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @SuppressWarnings("deprecation") // help = true: the one picocli way to skip required options for a listing
+    @Option(names = "--list-params", paramLabel = "NAME", help = true,
+            description = "Print the parameters attack NAME takes (type, default, meaning), read from its declaration,"
+                    + " and exit; no other option is needed.")
+    String listParams;
+
     @Option(names = "--defence", paramLabel = "SPEC",
             description = "A run-time defence around the model, name[:k=v,...]; repeatable, applied in order: "
                     + "feature-squeezing:bit-depth=1, median-smoothing:window=2, spatial-smoothing:window=3, "
@@ -92,6 +99,12 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (listParams != null) {
+            for (String line : AttackRegistry.help(listParams)) {
+                out().println(line);
+            }
+            return 0;
+        }
         TransformSpec survivalSpec = null;
         if (survival != null) {
             try {
@@ -113,8 +126,8 @@ final class AttackCommand implements Callable<Integer> {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
             }
-            Map<String, String> p = new LinkedHashMap<>(params);
-            p.putIfAbsent("seed", Long.toString(seed));
+            // --seed goes to attacks that draw random numbers (the declaration says which)
+            Map<String, String> p = AttackRegistry.withDefaultSeed(attackName, params, seed);
             Dataset data = dataOptions.load(Split.TEST, modelOptions.expectedShape());
             // Models named by attack parameters (transfer's surrogate) load like --model and close with it.
             try (ModelOptions.Loader others = modelOptions.loader(data)) {

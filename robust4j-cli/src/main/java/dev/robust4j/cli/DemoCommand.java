@@ -8,7 +8,7 @@ import dev.robust4j.evaluate.CurveSpec;
 import dev.robust4j.evaluate.DefenceCandidate;
 import dev.robust4j.evaluate.Retraining;
 import dev.robust4j.evaluate.RobustnessReport;
-import dev.robust4j.evaluate.RobustnessTest;
+import dev.robust4j.evaluate.RobustnessEvaluation;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.nn.NetworkSpec;
 import dev.robust4j.report.ReportWriter;
@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
             candidates.add(DefenceCandidate.parse(d));
         }
         RobustnessConsole console = new RobustnessConsole(out());
-        RobustnessReport result = RobustnessTest.builder()
+        RobustnessReport result = RobustnessEvaluation.builder()
                 .setData(test)
                 .setPool(AttackPool.parse(pool(seed), null))
                 .setTargetSuccessRate(targetSr)

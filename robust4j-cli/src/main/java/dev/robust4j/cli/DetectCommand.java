@@ -177,10 +177,8 @@ final class DetectCommand implements Callable<Integer> {
                 }
             }
         }
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("seed", Long.toString(seed));
-        p.putAll(params);
         String name = trainAttack == null ? "pgd" : trainAttack.trim();
+        Map<String, String> p = AttackRegistry.withDefaultSeed(name, params, seed);
         EvasionAttack attack = AttackRegistry.create(name, p);
         long[] expected = modelOptions.expectedShape();
         if (dataOptions.limit != null && dataOptions.limit < 1) {
@@ -231,10 +229,7 @@ final class DetectCommand implements Callable<Integer> {
         List<String> names = attacks.isEmpty() ? defaultAttacks() : attacks;
         List<EvasionAttack> pool = new ArrayList<>();
         for (String name : names) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("seed", Long.toString(seed));
-            p.putAll(params);
-            pool.add(AttackRegistry.create(name.trim(), p));
+            pool.add(AttackRegistry.create(name.trim(), AttackRegistry.withDefaultSeed(name, params, seed)));
         }
         List<Preprocessor> squeeze = new ArrayList<>();
         for (String s : squeezers.isEmpty() ? List.of("feature-squeezing:bit-depth=1", "median-smoothing:window=2") : squeezers) {

@@ -9,7 +9,7 @@ import dev.robust4j.evaluate.DefenceCandidate;
 import dev.robust4j.evaluate.PhysicalThreat;
 import dev.robust4j.evaluate.Retraining;
 import dev.robust4j.evaluate.RobustnessReport;
-import dev.robust4j.evaluate.RobustnessTest;
+import dev.robust4j.evaluate.RobustnessEvaluation;
 import dev.robust4j.evaluate.ThreatModel;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
@@ -220,7 +220,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 candidates.add(DefenceCandidate.parse(d));
             }
             RobustnessConsole console = new RobustnessConsole(spec.commandLine().getOut());
-            RobustnessTest.Builder builder = RobustnessTest.builder()
+            RobustnessEvaluation.Builder builder = RobustnessEvaluation.builder()
                     .setData(test)
                     .setPool(AttackPool.parse(s.attacks, loader))
                     .setTargetSuccessRate(s.targetSuccessRate)
@@ -254,8 +254,8 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return result.targetMet() ? 0 : 1;
         } finally {
-            if (loaded instanceof AutoCloseable) {
-                ((AutoCloseable) loaded).close();
+            if (loaded != null) {
+                loaded.close();
             }
         }
     }

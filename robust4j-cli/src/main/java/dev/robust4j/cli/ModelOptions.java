@@ -65,10 +65,8 @@ final class ModelOptions {
      */
     record Loaded(Classifier model, Classifier opened) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            if (opened instanceof AutoCloseable) {
-                ((AutoCloseable) opened).close();
-            }
+        public void close() {
+            opened.close();
         }
     }
 
@@ -135,12 +133,10 @@ final class ModelOptions {
         try {
             return new Loaded(NormalizedClassifier.wrap(opened, n, opened.bounds()), opened);
         } catch (IllegalArgumentException e) {
-            if (opened instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // the refusal is what the user needs to see
-                }
+            try {
+                opened.close();
+            } catch (RuntimeException ignored) {
+                // the refusal is what the user needs to see
             }
             throw new IllegalArgumentException("--mean/--std: " + e.getMessage(), e);
         }
@@ -208,8 +204,7 @@ final class ModelOptions {
 
     /** @return whether the model is named by an {@code http://} or {@code https://} URL */
     static boolean isUrl(String location) {
-        String s = location.toLowerCase(Locale.ROOT);
-        return s.startsWith("http://") || s.startsWith("https://");
+        return Robust4j.isUrl(location);
     }
 
     /**
@@ -251,17 +246,11 @@ final class ModelOptions {
                 throw new IllegalArgumentException("the HTTP model " + location + " needs --num-classes K, the number"
                         + " of scores in each row of its answers");
             }
-            HttpClassifier.Builder b = HttpClassifier.builder()
-                    .setUrl(location)
-                    .setInputShape(shape)
-                    .setNumClasses(numClasses)
-                    .optBounds(bounds == null ? Bounds.UNIT : bounds);
-            if (maxAnswerBytes != null) {
-                b.optMaxAnswerBytes(maxAnswerBytes);
-            }
-            return b.build();
         }
-        Classifier m = Robust4j.loadModel(Path.of(location), shape, bounds, device);
+        Classifier m = Robust4j.loadModel(location, shape, bounds, numClasses, maxAnswerBytes, device);
+        if (isUrl(location)) {
+            return m;
+        }
         if (numClasses != null && m.numClasses() != numClasses) {
             String message = "--num-classes is " + numClasses + " but " + m.description() + " has " + m.numClasses()
                     + " classes";
@@ -272,12 +261,10 @@ final class ModelOptions {
     }
 
     private static void closeQuietly(Classifier m) {
-        if (m instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) m).close();
-            } catch (Exception e) {
-                // the mismatch is the error to report
-            }
+        try {
+            m.close();
+        } catch (RuntimeException e) {
+            // the mismatch is the error to report
         }
     }
 
@@ -335,13 +322,11 @@ final class ModelOptions {
         public void close() {
             RuntimeException failure = null;
             for (Classifier m : loaded) {
-                if (m instanceof AutoCloseable) {
-                    try {
-                        ((AutoCloseable) m).close();
-                    } catch (Exception e) {
-                        if (failure == null) {
-                            failure = new IllegalStateException("cannot close " + m.description() + ": " + e.getMessage(), e);
-                        }
+                try {
+                    m.close();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("cannot close " + m.description() + ": " + e.getMessage(), e);
                     }
                 }
             }
@@ -357,30 +342,9 @@ final class ModelOptions {
         return Robust4j.loadModel(path, like.inputShape().getShape(), like.bounds(), device());
     }
 
-    /** Views the data with the model's input shape when the sizes agree. */
+    /** Views the data with the model's input shape when the sizes agree ({@link Robust4j#fit}). */
     static Dataset fit(Dataset data, Classifier model) {
-        if (data.hasLabels()) {
-            int[] y = data.labels();
-            int k = model.numClasses();
-            for (int i = 0; i < y.length; i++) {
-                if (y[i] >= k) {
-                    throw new IllegalArgumentException(data.source() + ": label of sample " + i + " is " + y[i] + " but "
-                            + model.description() + " has " + k + " classes; expected a class index in [0, " + (k - 1)
-                            + "]");
-                }
-            }
-        }
-        long[] want = model.inputShape().getShape();
-        if (Arrays.equals(want, data.sampleShape())) {
-            return data;
-        }
-        try {
-            return data.reshape(want);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "data samples of shape " + Arrays.toString(data.sampleShape()) + " do not fit the model's input shape "
-                            + model.inputShape());
-        }
+        return Robust4j.fit(data, model);
     }
 
     static long[] parseShape(String text) {

@@ -36,6 +36,18 @@ class CliTest {
     }
 
     @Test
+    void listParamsPrintsAnAttacksDeclaredParametersWithoutOtherOptions() {
+        Run r = run("attack", "--list-params", "deepfool");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("candidates (int, default 10): ", "norm (linf|l2|l1, default l2): ")
+                .doesNotContain("seed");
+        assertThat(run("attack", "--list-params", "pgd").out()).contains("seed (long, default 0): ");
+        Run bad = run("attack", "--list-params", "nope");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err().strip()).startsWith("robust4j: unknown attack 'nope'; known attacks: fgsm,").hasLineCount(1);
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run r = run("--help");
         assertThat(r.code()).isZero();

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
-import dev.robust4j.model.DifferentiableClassifier;
+import dev.robust4j.model.Criterion;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -33,12 +33,6 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
      */
     protected abstract NDArray attack(AttackContext ctx);
 
-    /** @return the ball returned adversarials must lie in, or empty for a minimal-norm attack */
-    public abstract Optional<Budget> budget();
-
-    /** @return the seed every random choice of the attack derives from */
-    public abstract long seed();
-
     @Override
     public final AttackResult generate(Classifier model, NDArray x, NDArray labels) {
         return run(model, x, labels, null);
@@ -53,19 +47,51 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
         return run(model, x, labels, targets);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The template decides success by the criterion, margin included, on the model's scores of
+     * the rows it returns.
+     */
+    @Override
+    public final AttackResult generate(Classifier model, NDArray x, Criterion criterion) {
+        Objects.requireNonNull(criterion, "criterion");
+        if (criterion.targeted() && !supportsTargeted()) {
+            throw new IllegalArgumentException("attack " + name() + " has no targeted form");
+        }
+        return run(model, x, (n, k) -> {
+            if (criterion.size() != n) {
+                throw new IllegalArgumentException("labels must have shape (" + n + "), got (" + criterion.size() + ")");
+            }
+            checkClasses(criterion.labels(), k, "labels");
+            if (criterion.targeted()) {
+                checkClasses(criterion.targets(), k, "targets");
+            }
+            return criterion;
+        });
+    }
+
     private AttackResult run(Classifier model, NDArray x, NDArray labels, NDArray targets) {
+        Objects.requireNonNull(labels, "labels");
+        return run(model, x, (n, k) -> Criterion.of(
+                classIndices(labels, n, k, "labels"), targets == null ? null : classIndices(targets, n, k, "targets")));
+    }
+
+    /** Reads (and checks) the criterion of a batch of {@code n} samples and a model of {@code k} classes. */
+    private interface CriterionReader {
+        Criterion read(int n, int k);
+    }
+
+    private AttackResult run(Classifier model, NDArray x, CriterionReader reader) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(labels, "labels");
-        if (requiresGradients() && !(model instanceof DifferentiableClassifier)) {
-            throw new IllegalArgumentException(
-                    "attack " + name() + " is white-box and needs input gradients, but "
+        ModelAccess needs = requires();
+        if (!needs.givenBy(model)) {
+            throw new IllegalArgumentException(needs == ModelAccess.GRADIENTS
+                    ? "attack " + name() + " is white-box and needs input gradients, but "
                             + model.description() + " only answers predictions; use a black-box attack or a model"
-                            + " with gradients (TorchScript, built-in net)");
-        }
-        if (requiresScores() && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            throw new IllegalArgumentException(
-                    "attack " + name() + " needs the model's scores, but " + model.description()
+                            + " with gradients (TorchScript, built-in net)"
+                    : "attack " + name() + " needs the model's scores, but " + model.description()
                             + " answers labels only; use a label-only attack (boundary, hop-skip-jump) or transfer");
         }
         Shape shape = checkShape(model, x);
@@ -83,9 +109,9 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
                                 + (i / dim) + " is " + xs[i]);
             }
         }
-        int k = model.numClasses();
-        int[] y = classIndices(labels, n, k, "labels");
-        int[] t = targets == null ? null : classIndices(targets, n, k, "targets");
+        Criterion criterion = reader.read(n, model.numClasses());
+        int[] y = criterion.labels();
+        int[] t = criterion.targets();
         if (t != null) {
             for (int i = 0; i < n; i++) {
                 if (t[i] == y[i]) {
@@ -103,7 +129,7 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
             NDArray yIn = scope.create(toLongs(y));
             NDArray tIn = t == null ? null : scope.create(toLongs(t));
             AttackContext ctx = new AttackContext(
-                    model, xIn, yIn, tIn, xs, y, t, scope, new SplittableRandom(seed()));
+                    model, xIn, yIn, tIn, xs, criterion, scope, new SplittableRandom(seed()));
             NDArray candidate = attack(ctx);
             if (!candidate.getShape().equals(shape)) {
                 throw new IllegalStateException(
@@ -114,15 +140,15 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
             NDArray advArray = scope.create(adv, shape);
             // The model's verdict on exactly the rows returned; rows the algorithm already scored
             // at these very points (bit for bit) are not predicted again, nor are clean inputs.
-            int[] predicted = ctx.predictionsOf(adv, advArray);
-            int[] clean = ctx.cleanPredictions();
+            int[] predicted = new int[n];
             boolean[] success = new boolean[n];
+            ctx.verdictsOf(adv, advArray, predicted, success);
+            int[] clean = ctx.cleanPredictions();
             float[] l0 = new float[n];
             float[] l2 = new float[n];
             float[] linf = new float[n];
             float[] delta = new float[dim];
             for (int i = 0; i < n; i++) {
-                success[i] = t != null ? predicted[i] == t[i] : predicted[i] != y[i];
                 for (int j = 0; j < dim; j++) {
                     delta[j] = adv[i * dim + j] - xs[i * dim + j];
                 }
@@ -200,13 +226,17 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
         try (NDArray ints = a.toType(DataType.INT32, true)) {
             out = ints.toIntArray();
         }
+        checkClasses(out, k, what);
+        return out;
+    }
+
+    private static void checkClasses(int[] out, int k, String what) {
         for (int i = 0; i < out.length; i++) {
             if (out[i] < 0 || out[i] >= k) {
                 throw new IllegalArgumentException(
                         what + "[" + i + "] is " + out[i] + "; expected a class index in [0, " + (k - 1) + "]");
             }
         }
-        return out;
     }
 
     private static long[] toLongs(int[] v) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
@@ -20,8 +21,8 @@ import java.util.SplittableRandom;
  *
  * <p>The model's verdicts on the clean inputs and on the returned rows are computed once: an
  * algorithm that has already run the model on a clean input or on the point it returns hands the
- * predicted class over ({@link #offerClean}, {@link #recordVerdict}), and the template predicts
- * only the rows nobody has, so an attack pays no extra forward pass for a point it has scored.
+ * verdict over ({@link #offerClean}, {@link #recordVerdict}), and the template predicts only the
+ * rows nobody has, so an attack pays no extra forward pass for a point it has scored.
  */
 public final class AttackContext {
 
@@ -32,10 +33,12 @@ public final class AttackContext {
     private final float[] xData;
     private final int[] labelValues;
     private final int[] targetValues;
+    private final Criterion criterion;
     private final int[] cleanPredictions;
     private boolean cleanComplete;
     private float[] verdictRows;
     private int[] verdictClasses;
+    private boolean[] verdictSuccess;
     private final NDManager manager;
     private final SplittableRandom random;
     private final long[] queries;
@@ -47,8 +50,7 @@ public final class AttackContext {
             NDArray labels,
             NDArray targets,
             float[] xData,
-            int[] labelValues,
-            int[] targetValues,
+            Criterion criterion,
             NDManager manager,
             SplittableRandom random) {
         this.model = model;
@@ -56,8 +58,9 @@ public final class AttackContext {
         this.labels = labels;
         this.targets = targets;
         this.xData = xData;
-        this.labelValues = labelValues;
-        this.targetValues = targetValues;
+        this.criterion = criterion;
+        this.labelValues = criterion.labels();
+        this.targetValues = criterion.targets();
         this.cleanPredictions = new int[labelValues.length];
         Arrays.fill(cleanPredictions, -1);
         this.manager = manager;
@@ -95,14 +98,37 @@ public final class AttackContext {
         return targets;
     }
 
-    /** @return true if the attack is targeted */
-    public boolean targeted() {
-        return targets != null;
+    /** @return what counts as adversarial for each sample: the one success rule of the run */
+    public Criterion criterion() {
+        return criterion;
     }
 
-    /** @return the labels the attack's objective refers to: targets if targeted, else true labels */
+    /** @return true if the attack is targeted; the same as {@code criterion().targeted()} */
+    public boolean targeted() {
+        return criterion.targeted();
+    }
+
+    /**
+     * @return the labels the attack's objective refers to ({@link Criterion#objectiveClass}), int64,
+     *     in {@link #manager()}; do not close
+     */
     public NDArray objectiveLabels() {
-        return targets != null ? targets : labels;
+        return criterion.targeted() ? targets : labels;
+    }
+
+    /**
+     * Tells which samples the clean input already satisfies the criterion for, from the template's
+     * free clean prediction (no query is charged).
+     *
+     * @return per sample, adversarial at the start
+     */
+    public boolean[] adversarialAtStart() {
+        int[] clean = cleanPredictions();
+        boolean[] out = new boolean[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = criterion.isAdversarial(i, clean[i]);
+        }
+        return out;
     }
 
     /** @return the true labels as Java values */
@@ -125,9 +151,11 @@ public final class AttackContext {
         if (!cleanComplete) {
             int[] missing = unknown(cleanPredictions);
             if (missing.length > 0) {
-                int[] predicted = predictRows(xData, missing);
-                for (int i = 0; i < missing.length; i++) {
-                    cleanPredictions[missing[i]] = predicted[i];
+                try (NDManager scope = manager.newSubManager(); NDArray logits = predictRows(scope, xData, missing)) {
+                    int[] predicted = argMax(logits);
+                    for (int i = 0; i < missing.length; i++) {
+                        cleanPredictions[missing[i]] = predicted[i];
+                    }
                 }
             }
             cleanComplete = true;
@@ -149,7 +177,7 @@ public final class AttackContext {
     }
 
     /**
-     * Hands over the model's class at a point an algorithm scored and may return for a sample.
+     * Hands over the model's verdict at a point an algorithm scored and may return for a sample.
      * The template reuses it only if the row it returns is this point bit for bit, so recording a
      * point that is later replaced costs nothing but the copy.
      *
@@ -157,69 +185,70 @@ public final class AttackContext {
      * @param point the array holding the point
      * @param offset where the point starts in {@code point}; {@link #sampleSize()} values
      * @param predicted the arg-max of the model's logits at the point
+     * @param success whether the point meets the {@link #criterion()}, from the same logits
      */
-    void recordVerdict(int sample, float[] point, int offset, int predicted) {
+    void recordVerdict(int sample, float[] point, int offset, int predicted, boolean success) {
         int dim = sampleSize();
         if (verdictRows == null) {
             verdictRows = new float[xData.length];
             verdictClasses = new int[labelValues.length];
+            verdictSuccess = new boolean[labelValues.length];
             Arrays.fill(verdictClasses, -1);
         }
         System.arraycopy(point, offset, verdictRows, sample * dim, dim);
         verdictClasses[sample] = predicted;
+        verdictSuccess[sample] = success;
     }
 
     /**
-     * The model's predictions on the rows the template returns: recorded verdicts where the row
-     * is the recorded point bit for bit, one prediction of the remaining rows otherwise.
+     * The model's verdicts on the rows the template returns: recorded verdicts where the row is
+     * the recorded point bit for bit, one prediction of the remaining rows otherwise.
+     *
+     * @param rows the returned rows, flattened
+     * @param batch the same rows as an array
+     * @param predicted filled with the predicted class of every row
+     * @param success filled with whether every row meets the criterion
      */
-    int[] predictionsOf(float[] rows, NDArray batch) {
+    void verdictsOf(float[] rows, NDArray batch, int[] predicted, boolean[] success) {
         int n = size();
         int dim = sampleSize();
-        int[] out = new int[n];
-        Arrays.fill(out, -1);
+        Arrays.fill(predicted, -1);
         if (verdictClasses != null) {
             for (int i = 0; i < n; i++) {
                 int from = i * dim;
                 if (verdictClasses[i] >= 0
                         && Arrays.equals(rows, from, from + dim, verdictRows, from, from + dim)) {
-                    out[i] = verdictClasses[i];
+                    predicted[i] = verdictClasses[i];
+                    success[i] = verdictSuccess[i];
                 }
             }
         }
-        int[] missing = unknown(out);
-        if (missing.length == n) {
-            try (NDArray logits = model.predict(batch)) {
-                return argMax(logits);
-            }
+        int[] missing = unknown(predicted);
+        if (missing.length == 0) {
+            return;
         }
-        if (missing.length > 0) {
-            int[] predicted = predictRows(rows, missing);
+        try (NDManager scope = manager.newSubManager();
+                NDArray logits = missing.length == n ? model.predict(batch) : predictRows(scope, rows, missing)) {
+            int[] p = argMax(logits);
+            boolean[] s = verdict(criterion, logits, p, missing);
             for (int i = 0; i < missing.length; i++) {
-                out[missing[i]] = predicted[i];
+                predicted[missing[i]] = p[i];
+                success[missing[i]] = s[i];
             }
         }
-        return out;
     }
 
-    /** Predicts the listed rows of a flattened batch in one call, uncharged. */
-    private int[] predictRows(float[] rows, int[] which) {
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray batch;
-            if (which.length == size() && rows == xData) {
-                batch = x;
-            } else {
-                int dim = sampleSize();
-                float[] picked = new float[which.length * dim];
-                for (int i = 0; i < which.length; i++) {
-                    System.arraycopy(rows, which[i] * dim, picked, i * dim, dim);
-                }
-                batch = scope.create(picked, GradientDescentAttack.batchShape(which.length, x.getShape().slice(1)));
-            }
-            try (NDArray logits = model.predict(batch)) {
-                return argMax(logits);
-            }
+    /** Predicts the listed rows of a flattened batch in one call, uncharged; logits in {@code scope}. */
+    private NDArray predictRows(NDManager scope, float[] rows, int[] which) {
+        if (which.length == size() && rows == xData) {
+            return model.predict(x);
         }
+        int dim = sampleSize();
+        float[] picked = new float[which.length * dim];
+        for (int i = 0; i < which.length; i++) {
+            System.arraycopy(rows, which[i] * dim, picked, i * dim, dim);
+        }
+        return model.predict(scope.create(picked, dev.robust4j.model.Shapes.batch(which.length, x.getShape().slice(1))));
     }
 
     private static int[] unknown(int[] classes) {
@@ -345,29 +374,46 @@ public final class AttackContext {
     }
 
     /**
-     * Decides success from logits: for each candidate, whether its predicted class is not the true
-     * label (untargeted) or is the target (targeted).
+     * Decides success from logits by the {@link #criterion()}.
      *
      * @param logits the logits of the candidates
      * @param samples the original index of each candidate's sample
      * @return per candidate, success
      */
     public boolean[] isSuccess(NDArray logits, int[] samples) {
-        return isSuccess(argMax(logits), samples);
+        return verdict(criterion, logits, argMax(logits), samples);
     }
 
     /**
-     * Decides success from predicted classes, as {@link #isSuccess(NDArray, int[])}.
+     * Applies a criterion to rows of logits whose arg-max is known.
      *
-     * @param predicted the predicted class of each candidate
-     * @param samples the original index of each candidate's sample
-     * @return per candidate, success
+     * @param criterion the criterion
+     * @param logits shape {@code (N, K)}
+     * @param predicted the arg-max of each row
+     * @param samples the sample of each row
+     * @return per row, adversarial
      */
-    boolean[] isSuccess(int[] predicted, int[] samples) {
+    static boolean[] verdict(Criterion criterion, NDArray logits, int[] predicted, int[] samples) {
         boolean[] out = new boolean[samples.length];
+        if (criterion.margin() == 0) {
+            for (int i = 0; i < samples.length; i++) {
+                out[i] = criterion.isAdversarial(samples[i], predicted[i]);
+            }
+            return out;
+        }
+        float[] z = logits.toFloatArray();
+        int k = (int) logits.getShape().get(1);
         for (int i = 0; i < samples.length; i++) {
-            int s = samples[i];
-            out[i] = targetValues != null ? predicted[i] == targetValues[s] : predicted[i] != labelValues[s];
+            out[i] = criterion.isAdversarial(samples[i], predicted[i], z, i, k);
+        }
+        return out;
+    }
+
+    /** @return {@code 0, 1, ..., n - 1} */
+    static int[] range(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i;
         }
         return out;
     }

@@ -19,6 +19,9 @@ import dev.robust4j.attack.blackbox.SimBA;
 import dev.robust4j.attack.blackbox.SquareAttack;
 import dev.robust4j.attack.blackbox.ZooAttack;
 
+import dev.robust4j.param.ParamReader;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 import dev.robust4j.transform.TransformSpec;
 
 import java.util.ArrayList;
@@ -27,9 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Makes attacks from their command-line names and kebab-case parameters, as the CLI and
@@ -42,57 +44,102 @@ import java.util.function.Function;
  * inner attack's. The registry never loads files itself: the surrogate is loaded by the
  * {@link ModelLoader} its caller passes to {@link #create(String, Map, ModelLoader)}, because only
  * the caller knows the input shape and bounds to load with, and owns the loaded model's lifetime.
+ *
+ * <p>Every other attack is a {@link Declaration}: its name, the attack with its defaults, and the
+ * parameters it takes, which the attack class declares once ({@code PARAMETERS}). The registry
+ * is the list below; parsing, validation messages, help and {@code params()} all come from the
+ * declarations.
  */
 public final class AttackRegistry {
 
-    private static final Map<String, Function<Params, EvasionAttack>> FACTORIES = new LinkedHashMap<>();
+    private static final Parameters<GradientDescentAttack> ENGINE = GradientDescentAttack.PARAMETERS;
+    private static final Parameters<AutoPgd> APGD = AutoPgd.PARAMETERS;
 
-    static {
-        FACTORIES.put("fgsm", p -> gradient(p, Attacks.fgsm(p.eps(Norm.LINF)), false));
-        FACTORIES.put("fgm", p -> {
-            Norm norm = p.norm(Norm.L2);
-            return gradient(p, Attacks.fgm(norm, p.eps(norm)), true);
-        });
-        FACTORIES.put("bim", p -> {
-            Norm norm = p.norm(Norm.LINF);
-            return gradient(p, Attacks.bim(norm, p.eps(norm)), true);
-        });
-        FACTORIES.put("pgd", p -> {
-            Norm norm = p.norm(Norm.LINF);
-            return gradient(p, Attacks.pgd(norm, p.eps(norm)), true);
-        });
-        FACTORIES.put("mim", p -> {
-            Norm norm = p.norm(Norm.LINF);
-            GradientDescentAttack a = Attacks.mim(norm, p.eps(norm));
-            a = p.number(a, "decay", (x, v) -> x.decay(v));
-            return gradient(p, a, true);
-        });
-        FACTORIES.put("apgd-ce", p -> autoPgd(p, AutoPgd.Loss.CE));
-        FACTORIES.put("apgd-dlr", p -> autoPgd(p, AutoPgd.Loss.DLR));
-        FACTORIES.put("apgd-t", p -> autoPgd(p, AutoPgd.Loss.TARGETED_DLR));
-        FACTORIES.put("auto-attack", p -> {
-            Norm norm = p.norm(Norm.LINF);
-            AutoAttack a = AutoAttack.standard(norm, p.eps(norm));
-            a = p.string(a, "version", (x, v) -> x.version(v));
-            a = p.integer(a, "steps", (x, v) -> x.steps(v));
-            a = p.integer(a, "square-queries", (x, v) -> x.squareQueries(v));
-            a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-            return a;
-        });
-        FACTORIES.put("transfer", AttackRegistry::transfer);
-        FACTORIES.put("cw-l2", AttackRegistry::cwL2);
-        FACTORIES.put("cw-linf", AttackRegistry::cwLinf);
-        FACTORIES.put("ead", AttackRegistry::ead);
-        FACTORIES.put("lbfgs", AttackRegistry::lbfgs);
-        FACTORIES.put("deepfool", AttackRegistry::deepFool);
-        FACTORIES.put("jsma", AttackRegistry::jsma);
-        FACTORIES.put("fab", AttackRegistry::fab);
-        FACTORIES.put("square", AttackRegistry::square);
-        FACTORIES.put("simba", AttackRegistry::simba);
-        FACTORIES.put("zoo", AttackRegistry::zoo);
-        FACTORIES.put("one-pixel", AttackRegistry::onePixel);
-        FACTORIES.put("boundary", AttackRegistry::boundary);
-        FACTORIES.put("hop-skip-jump", AttackRegistry::hopSkipJump);
+    /** The attacks, in the order {@link #names()} lists them ({@code transfer} and {@code eot-pgd} aside). */
+    private static final List<Declaration<?>> DECLARATIONS = List.of(
+            declare("fgsm", () -> Attacks.fgsm(Budget.defaultEps(Norm.LINF)),
+                    ENGINE.except("norm", "steps", "random-start", "restarts", "early-stop", "decay")),
+            declare("fgm", () -> Attacks.fgm(Norm.L2, Budget.defaultEps(Norm.L2)), ENGINE.except("decay")),
+            declare("bim", () -> Attacks.bim(Norm.LINF, Budget.defaultEps(Norm.LINF)), ENGINE.except("decay")),
+            declare("pgd", () -> Attacks.pgd(Norm.LINF, Budget.defaultEps(Norm.LINF)), ENGINE.except("decay")),
+            declare("mim", () -> Attacks.mim(Norm.LINF, Budget.defaultEps(Norm.LINF)), ENGINE),
+            declare("apgd-ce", () -> apgd(AutoPgd.Loss.CE), APGD.except("target-classes")),
+            declare("apgd-dlr", () -> apgd(AutoPgd.Loss.DLR), APGD.except("target-classes")),
+            declare("apgd-t", () -> apgd(AutoPgd.Loss.TARGETED_DLR), APGD),
+            declare("auto-attack", () -> AutoAttack.standard(Norm.LINF, Budget.defaultEps(Norm.LINF)),
+                    AutoAttack.PARAMETERS),
+            declare("cw-l2", CarliniWagnerL2::create, CarliniWagnerL2.PARAMETERS),
+            declare("cw-linf", () -> CarliniWagnerLinf.create(Budget.defaultEps(Norm.LINF)),
+                    CarliniWagnerLinf.PARAMETERS),
+            declare("ead", ElasticNetAttack::create, ElasticNetAttack.PARAMETERS),
+            declare("lbfgs", BoxConstrainedLbfgs::create, BoxConstrainedLbfgs.PARAMETERS),
+            declare("deepfool", DeepFool::l2, DeepFool.PARAMETERS),
+            declare("jsma", JacobianSaliencyMapAttack::create, JacobianSaliencyMapAttack.PARAMETERS),
+            declare("fab", FastAdaptiveBoundaryAttack::linf, FastAdaptiveBoundaryAttack.PARAMETERS),
+            declare("square", () -> SquareAttack.linf(Budget.defaultEps(Norm.LINF)), SquareAttack.PARAMETERS),
+            declare("simba", SimBA::dct, SimBA.PARAMETERS),
+            declare("zoo", ZooAttack::create, ZooAttack.PARAMETERS),
+            declare("one-pixel", OnePixelAttack::create, OnePixelAttack.PARAMETERS),
+            declare("boundary", BoundaryAttack::create, BoundaryAttack.PARAMETERS),
+            declare("hop-skip-jump", HopSkipJump::l2, HopSkipJump.PARAMETERS));
+
+    /** The name of the meta-attack that crafts on a surrogate model. */
+    public static final String TRANSFER = "transfer";
+
+    /**
+     * One attack the registry makes: its name, a supplier of the attack with its defaults, and
+     * the declared parameters it takes from text (a preset may take fewer than its class declares:
+     * FGSM takes no {@code steps}).
+     *
+     * @param name the command-line name
+     * @param defaults the attack with every parameter at its default
+     * @param parameters the parameters it takes, in the order they are applied
+     * @param <A> the attack's class
+     */
+    public record Declaration<A extends EvasionAttack>(String name, Supplier<A> defaults, Parameters<A> parameters) {
+
+        /** @return true if the attack draws random numbers and so takes {@code seed} */
+        public boolean takesSeed() {
+            return parameters.accepts("seed");
+        }
+
+        /**
+         * Makes the attack from text parameters.
+         *
+         * @param reader the parameters; every one must be declared
+         * @return the attack
+         */
+        public A create(ParamReader reader) {
+            A attack = parameters.apply(defaults.get(), reader);
+            reader.done();
+            return attack;
+        }
+
+        /**
+         * One line per parameter the registry can set: name, type, default and meaning.
+         *
+         * @return the lines
+         */
+        public List<String> help() {
+            Map<String, Object> defaultValues = parameters.values(defaults.get());
+            List<String> out = new ArrayList<>();
+            for (var p : parameters.list()) {
+                if (p.settable()) {
+                    Object d = defaultValues.get(p.name());
+                    out.add(p.name() + " (" + p.type() + (d == null ? "" : ", default " + d) + "): " + p.doc());
+                }
+            }
+            return out;
+        }
+    }
+
+    private static <A extends EvasionAttack> Declaration<A> declare(
+            String name, Supplier<A> defaults, Parameters<A> parameters) {
+        return new Declaration<>(name, defaults, parameters);
+    }
+
+    private static AutoPgd apgd(AutoPgd.Loss loss) {
+        return AutoPgd.ce(Norm.LINF, Budget.defaultEps(Norm.LINF)).loss(loss);
     }
 
     /**
@@ -130,9 +177,95 @@ public final class AttackRegistry {
 
     /** @return the names of all attacks this build knows, in a stable order */
     public static List<String> names() {
-        List<String> names = new ArrayList<>(FACTORIES.keySet());
+        List<String> names = new ArrayList<>();
+        for (Declaration<?> d : DECLARATIONS) {
+            names.add(d.name());
+        }
         names.add(names.indexOf("mim") + 1, EOT_PGD);
+        names.add(names.indexOf("auto-attack") + 1, TRANSFER);
         return names;
+    }
+
+    /**
+     * The declaration of an attack the registry makes from its parameters alone ({@code transfer}
+     * and the Expectation-over-Transformation forms are composed, not declared).
+     *
+     * @param name the attack's name
+     * @return its declaration, or empty if there is none by that name
+     */
+    public static Optional<Declaration<?>> declaration(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        return DECLARATIONS.stream().<Declaration<?>>map(d -> d).filter(d -> d.name().equals(key)).findFirst();
+    }
+
+    /**
+     * Tells whether an attack made from these parameters takes a {@code seed}: a declared attack
+     * if it declares one, {@code transfer} if its inner attack does, an Expectation-over-
+     * Transformation form always (the seed of its draws). Unknown names count as taking one, so
+     * {@link #create} reports them.
+     *
+     * @param name the attack's name
+     * @param params its parameters
+     * @return true if a seed may be given
+     */
+    public static boolean takesSeed(String name, Map<String, String> params) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (key.equals(EOT_PGD) || params.keySet().stream().anyMatch(k -> k.trim().equalsIgnoreCase(EOT_SAMPLES))) {
+            return true;
+        }
+        if (key.equals(TRANSFER)) {
+            String inner = params.entrySet().stream().filter(e -> e.getKey().trim().equalsIgnoreCase("attack"))
+                    .map(e -> e.getValue().trim().toLowerCase(Locale.ROOT)).findFirst().orElse("pgd");
+            return inner.equals(TRANSFER) || takesSeed(inner, Map.of());
+        }
+        return declaration(key).map(Declaration::takesSeed).orElse(true);
+    }
+
+    /**
+     * Adds a default seed to an attack's parameters when the attack takes one and none is given:
+     * what a command line with one {@code --seed} for everything passes.
+     *
+     * @param name the attack's name
+     * @param params its parameters
+     * @param seed the default seed
+     * @return a copy of the parameters, with {@code seed} if the attack takes one
+     */
+    public static Map<String, String> withDefaultSeed(String name, Map<String, String> params, long seed) {
+        Map<String, String> out = new LinkedHashMap<>(params);
+        boolean given = out.keySet().stream().anyMatch(k -> k.trim().equalsIgnoreCase("seed"));
+        if (!given && takesSeed(name, params)) {
+            out.put("seed", Long.toString(seed));
+        }
+        return out;
+    }
+
+    /**
+     * Describes an attack's parameters for help: one line per parameter with its type, default
+     * and meaning.
+     *
+     * @param name the attack's name
+     * @return the lines
+     * @throws IllegalArgumentException for an unknown attack
+     */
+    public static List<String> help(String name) {
+        String key = name.trim().toLowerCase(Locale.ROOT);
+        if (key.equals(TRANSFER)) {
+            return List.of("surrogate (path, required): the model to craft on, loaded like --model",
+                    "attack (name, default pgd): the attack run on the surrogate; its parameters follow");
+        }
+        if (key.equals(EOT_PGD)) {
+            List<String> out = new ArrayList<>(help("pgd"));
+            out.add(EOT_SAMPLES + " (int, default 8): transformations averaged per gradient");
+            out.add("eot-seed (long, default: seed): the seed of the transformations' draws");
+            out.add("and the transformation's parameters: " + String.join(", ", TransformSpec.NAMES));
+            return out;
+        }
+        return declaration(key).orElseThrow(() -> unknown(name)).help();
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException(
+                "unknown attack '" + name + "'; known attacks: " + String.join(", ", names()));
     }
 
     /**
@@ -164,15 +297,13 @@ public final class AttackRegistry {
         if (key.equals(EOT_PGD) || params.keySet().stream().anyMatch(k -> k.trim().equalsIgnoreCase(EOT_SAMPLES))) {
             return eot(key, params, loader);
         }
-        Function<Params, EvasionAttack> factory = FACTORIES.get(key);
-        if (factory == null) {
-            throw new IllegalArgumentException(
-                    "unknown attack '" + name + "'; known attacks: " + String.join(", ", names()));
+        ParamReader reader = new ParamReader(new ParamReader.Attack(key), params);
+        if (key.equals(TRANSFER)) {
+            EvasionAttack attack = transfer(reader, loader);
+            reader.done();
+            return attack;
         }
-        Params p = new Params(key, params, loader);
-        EvasionAttack attack = factory.apply(p);
-        p.checkAllUsed();
-        return attack;
+        return declaration(key).orElseThrow(() -> unknown(name)).create(reader);
     }
 
     /**
@@ -200,33 +331,22 @@ public final class AttackRegistry {
             }
         }
         String inner = key.equals(EOT_PGD) ? "pgd" : key;
-        if (inner.equals("transfer")) {
+        if (inner.equals(TRANSFER)) {
             throw new IllegalArgumentException("eot-samples applies to gradient attacks run on the model itself, not"
                     + " to transfer");
         }
         if (key.equals(EOT_PGD)) {
             rest.putIfAbsent("early-stop", "false");
         }
-        int n = 8;
-        if (samples != null) {
-            try {
-                n = Integer.parseInt(samples);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter eot-samples of attack " + key + " must be an integer, got '" + samples + "'");
-            }
-        }
+        int n = samples == null ? 8
+                : new ParamReader(new ParamReader.Attack(key), Map.of(EOT_SAMPLES, samples)).get(EOT_SAMPLES, ParamType.INT);
         // the draws' seed: eot-seed, else the inner attack's seed, else 0
         String seedText = eotSeed != null ? eotSeed : rest.get("seed");
         String seedName = eotSeed != null ? "eot-seed" : "seed";
-        long seed = 0;
-        if (seedText != null) {
-            try {
-                seed = Long.parseLong(seedText.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter " + seedName + " of attack " + key + " must be an integer, got '" + seedText + "'");
-            }
+        long seed = seedText == null ? 0
+                : new ParamReader(new ParamReader.Attack(key), Map.of(seedName, seedText)).get(seedName, ParamType.LONG);
+        if (!takesSeed(inner, Map.of())) {
+            rest.remove("seed"); // the draws' seed only: the inner attack draws no random numbers
         }
         TransformSpec spec;
         try {
@@ -243,27 +363,12 @@ public final class AttackRegistry {
     }
 
     /**
-     * Default radius per norm when none is given: 0.1 in L∞ (for inputs in [0, 1]), 1.0 in L2,
-     * 10 in L1.
-     */
-    static float defaultEps(Norm norm) {
-        switch (norm) {
-            case L2:
-                return 1.0f;
-            case L1:
-                return 10f;
-            default:
-                return 0.1f;
-        }
-    }
-
-    /**
      * {@code transfer}: {@code surrogate=PATH} (required), {@code attack=NAME} (default
      * {@code pgd}); every other parameter goes to the inner attack.
      */
-    private static EvasionAttack transfer(Params p) {
-        String inner = p.has("attack") ? p.string("attack").toLowerCase(Locale.ROOT) : "pgd";
-        if (inner.equals("transfer")) {
+    private static EvasionAttack transfer(ParamReader p, ModelLoader loader) {
+        String inner = p.has("attack") ? p.take("attack").toLowerCase(Locale.ROOT) : "pgd";
+        if (inner.equals(TRANSFER)) {
             throw new IllegalArgumentException("parameter attack of attack transfer must name another attack, got transfer");
         }
         if (!p.has("surrogate")) {
@@ -271,350 +376,16 @@ public final class AttackRegistry {
                     "attack transfer needs parameter surrogate=PATH: a model with gradients to craft on (TorchScript"
                             + " .pt or a model directory)");
         }
-        String path = p.string("surrogate");
-        Map<String, String> rest = p.rest();
+        String path = p.take("surrogate");
+        Map<String, String> rest = p.takeRest();
         EvasionAttack attack;
         try {
-            attack = create(inner, rest, p.loader);
+            attack = create(inner, rest, loader);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("attack transfer: " + e.getMessage(), e);
         }
-        Classifier surrogate = p.loader.load(path);
+        Classifier surrogate = loader.load(path);
         return TransferAttack.of(surrogate, attack);
     }
 
-    private static EvasionAttack autoPgd(Params p, AutoPgd.Loss loss) {
-        Norm norm = p.norm(Norm.LINF);
-        AutoPgd a = AutoPgd.ce(norm, p.eps(norm)).loss(loss);
-        a = p.integer(a, "steps", (x, v) -> x.steps(v));
-        a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
-        a = p.number(a, "rho", (x, v) -> x.rho(v));
-        if (loss == AutoPgd.Loss.TARGETED_DLR && p.has("target-classes")) {
-            a = a.targetClasses(p.integer("target-classes"));
-        }
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack gradient(Params p, GradientDescentAttack base, boolean iterative) {
-        GradientDescentAttack a = base;
-        if (iterative) {
-            a = p.integer(a, "steps", (x, v) -> x.steps(v));
-            a = p.bool(a, "random-start", (x, v) -> x.randomStart(v));
-            a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
-            a = p.bool(a, "early-stop", (x, v) -> x.earlyStop(v));
-        }
-        a = p.number(a, "step-size", (x, v) -> x.stepSize(v));
-        if (p.has("loss")) {
-            a = a.loss(GradientLoss.parse(p.string("loss")));
-        }
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack cwL2(Params p) {
-        CarliniWagnerL2 a = Attacks.cwL2();
-        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
-        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
-        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
-        a = p.bool(a, "abort-early", (x, v) -> x.abortEarly(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack cwLinf(Params p) {
-        CarliniWagnerLinf a = Attacks.cwLinf(p.eps(Norm.LINF));
-        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
-        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack ead(Params p) {
-        ElasticNetAttack a = Attacks.ead();
-        a = p.number(a, "beta", (x, v) -> x.beta(v));
-        if (p.has("decision-rule")) {
-            a = a.decisionRule(p.wrap("decision-rule", () -> ElasticNetAttack.DecisionRule.parse(p.string("decision-rule"))));
-        }
-        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
-        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
-        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
-        a = p.bool(a, "abort-early", (x, v) -> x.abortEarly(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack lbfgs(Params p) {
-        BoxConstrainedLbfgs a = Attacks.lbfgs();
-        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
-        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.integer(a, "history", (x, v) -> x.history(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack deepFool(Params p) {
-        DeepFool a = DeepFool.l2().norm(p.norm(Norm.L2));
-        a = p.integer(a, "candidates", (x, v) -> x.candidates(v));
-        a = p.number(a, "overshoot", (x, v) -> x.overshoot(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        if (p.has("seed")) {
-            // DeepFool draws no random numbers; a seed is accepted (the CLI always passes one) and ignored.
-            p.longValue("seed");
-        }
-        return a;
-    }
-
-    private static EvasionAttack jsma(Params p) {
-        JacobianSaliencyMapAttack a = JacobianSaliencyMapAttack.create();
-        a = p.number(a, "theta", (x, v) -> x.theta(v));
-        a = p.number(a, "gamma", (x, v) -> x.gamma(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack fab(Params p) {
-        FastAdaptiveBoundaryAttack a = FastAdaptiveBoundaryAttack.linf().norm(p.norm(Norm.LINF));
-        if (p.has("variant")) {
-            a = a.variant(p.wrap("variant", () -> FastAdaptiveBoundaryAttack.Variant.parse(p.string("variant"))));
-        }
-        a = p.number(a, "eps", (x, v) -> x.eps(v));
-        a = p.integer(a, "steps", (x, v) -> x.steps(v));
-        a = p.number(a, "alpha-max", (x, v) -> x.alphaMax(v));
-        a = p.number(a, "eta", (x, v) -> x.eta(v));
-        a = p.number(a, "beta", (x, v) -> x.beta(v));
-        a = p.integer(a, "restarts", (x, v) -> x.restarts(v));
-        a = p.integer(a, "target-classes", (x, v) -> x.targetClasses(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack square(Params p) {
-        Norm norm = p.norm(Norm.LINF);
-        SquareAttack a = SquareAttack.linf(p.eps(norm)).norm(norm);
-        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.number(a, "p-init", (x, v) -> x.pInit(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack simba(Params p) {
-        SimBA a = SimBA.dct();
-        if (p.has("basis")) {
-            a = a.basis(p.wrap("basis", () -> SimBA.Basis.parse(p.string("basis"))));
-        }
-        a = p.number(a, "epsilon", (x, v) -> x.epsilon(v));
-        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.integer(a, "freq-dims", (x, v) -> x.freqDims(v));
-        a = p.integer(a, "stride", (x, v) -> x.stride(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack zoo(Params p) {
-        ZooAttack a = ZooAttack.create();
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.number(a, "learning-rate", (x, v) -> x.learningRate(v));
-        a = p.number(a, "confidence", (x, v) -> x.confidence(v));
-        a = p.number(a, "initial-const", (x, v) -> x.initialConst(v));
-        a = p.integer(a, "binary-search-steps", (x, v) -> x.binarySearchSteps(v));
-        a = p.integer(a, "nb-parallel", (x, v) -> x.nbParallel(v));
-        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack onePixel(Params p) {
-        OnePixelAttack a = OnePixelAttack.create();
-        a = p.integer(a, "pixels", (x, v) -> x.pixels(v));
-        a = p.integer(a, "population", (x, v) -> x.population(v));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.number(a, "crossover", (x, v) -> x.crossover(v));
-        a = p.integer(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack boundary(Params p) {
-        BoundaryAttack a = BoundaryAttack.create();
-        a = p.integer(a, "steps", (x, v) -> x.steps(v));
-        a = p.longValue(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.real(a, "spherical-step", (x, v) -> x.sphericalStep(v));
-        a = p.real(a, "source-step", (x, v) -> x.sourceStep(v));
-        a = p.real(a, "step-adaptation", (x, v) -> x.stepAdaptation(v));
-        a = p.integer(a, "init-trials", (x, v) -> x.initTrials(v));
-        a = p.number(a, "eps", (x, v) -> x.eps(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    private static EvasionAttack hopSkipJump(Params p) {
-        HopSkipJump a = HopSkipJump.l2().norm(p.norm(Norm.L2));
-        a = p.integer(a, "max-iter", (x, v) -> x.maxIter(v));
-        a = p.longValue(a, "max-queries", (x, v) -> x.maxQueries(v));
-        a = p.integer(a, "init-evals", (x, v) -> x.initEvals(v));
-        a = p.integer(a, "max-evals", (x, v) -> x.maxEvals(v));
-        a = p.real(a, "gamma", (x, v) -> x.gamma(v));
-        a = p.integer(a, "init-trials", (x, v) -> x.initTrials(v));
-        a = p.number(a, "eps", (x, v) -> x.eps(v));
-        a = p.longValue(a, "seed", (x, v) -> x.seed(v));
-        return a;
-    }
-
-    /** Parameter values of one attack, tracking which were used. */
-    private static final class Params {
-        private final String attack;
-        private final Map<String, String> values = new LinkedHashMap<>();
-        private final Set<String> used = new TreeSet<>();
-        private final Set<String> known = new TreeSet<>();
-        private final ModelLoader loader;
-
-        Params(String attack, Map<String, String> raw, ModelLoader loader) {
-            this.attack = attack;
-            this.loader = loader;
-            for (Map.Entry<String, String> e : raw.entrySet()) {
-                values.put(e.getKey().trim().toLowerCase(Locale.ROOT), e.getValue().trim());
-            }
-        }
-
-        boolean has(String key) {
-            known.add(key);
-            return values.containsKey(key);
-        }
-
-        String string(String key) {
-            used.add(key);
-            return values.get(key);
-        }
-
-        /** Takes every parameter not used yet, marking it used: for an inner attack. */
-        Map<String, String> rest() {
-            Map<String, String> out = new LinkedHashMap<>();
-            for (Map.Entry<String, String> e : values.entrySet()) {
-                if (used.add(e.getKey())) {
-                    out.put(e.getKey(), e.getValue());
-                }
-            }
-            return out;
-        }
-
-        Norm norm(Norm fallback) {
-            return has("norm") ? wrap("norm", () -> Norm.parse(string("norm"))) : fallback;
-        }
-
-        float eps(Norm norm) {
-            return has("eps") ? number("eps") : defaultEps(norm);
-        }
-
-        float number(String key) {
-            String v = string(key);
-            try {
-                float f = Float.parseFloat(v);
-                if (!Float.isFinite(f)) {
-                    throw new NumberFormatException();
-                }
-                return f;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter " + key + " of attack " + attack + " must be a number, got '" + v + "'");
-            }
-        }
-
-        int integer(String key) {
-            String v = string(key);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter " + key + " of attack " + attack + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        double real(String key) {
-            String v = string(key);
-            try {
-                double d = Double.parseDouble(v);
-                if (!Double.isFinite(d)) {
-                    throw new NumberFormatException();
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter " + key + " of attack " + attack + " must be a number, got '" + v + "'");
-            }
-        }
-
-        long longValue(String key) {
-            String v = string(key);
-            try {
-                return Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "parameter " + key + " of attack " + attack + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        boolean bool(String key) {
-            String v = string(key).toLowerCase(Locale.ROOT);
-            if (v.equals("true") || v.equals("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            throw new IllegalArgumentException(
-                    "parameter " + key + " of attack " + attack + " must be true or false, got '" + v + "'");
-        }
-
-        /** Applies {@code set} with the integer value if the parameter is given; otherwise returns {@code a}. */
-        <A> A integer(A a, String key, java.util.function.BiFunction<A, Integer, A> set) {
-            return has(key) ? set.apply(a, integer(key)) : a;
-        }
-
-        /** Applies {@code set} with the float value if the parameter is given. */
-        <A> A number(A a, String key, java.util.function.BiFunction<A, Float, A> set) {
-            return has(key) ? set.apply(a, number(key)) : a;
-        }
-
-        /** Applies {@code set} with the double value if the parameter is given. */
-        <A> A real(A a, String key, java.util.function.BiFunction<A, Double, A> set) {
-            return has(key) ? set.apply(a, real(key)) : a;
-        }
-
-        /** Applies {@code set} with the long value if the parameter is given. */
-        <A> A longValue(A a, String key, java.util.function.BiFunction<A, Long, A> set) {
-            return has(key) ? set.apply(a, longValue(key)) : a;
-        }
-
-        /** Applies {@code set} with the boolean value if the parameter is given. */
-        <A> A bool(A a, String key, java.util.function.BiFunction<A, Boolean, A> set) {
-            return has(key) ? set.apply(a, bool(key)) : a;
-        }
-
-        /** Applies {@code set} with the string value if the parameter is given. */
-        <A> A string(A a, String key, java.util.function.BiFunction<A, String, A> set) {
-            return has(key) ? set.apply(a, string(key)) : a;
-        }
-
-        private <T> T wrap(String key, java.util.function.Supplier<T> parse) {
-            try {
-                return parse.get();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("parameter " + key + " of attack " + attack + ": " + e.getMessage());
-            }
-        }
-
-        void checkAllUsed() {
-            for (String key : values.keySet()) {
-                if (!used.contains(key)) {
-                    throw new IllegalArgumentException(
-                            "unknown parameter '" + key + "' for attack " + attack + "; known parameters: "
-                                    + String.join(", ", known));
-                }
-            }
-        }
-    }
 }

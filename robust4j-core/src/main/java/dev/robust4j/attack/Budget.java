@@ -32,6 +32,21 @@ public record Budget(Norm norm, float eps) {
     }
 
     /**
+     * The radius an attack uses when none is given: 0.1 in L∞ (for inputs in [0, 1]), 1.0 in L2,
+     * 10 in L1 (and 0.1 for any other norm, which no bounded attack accepts).
+     *
+     * @param norm the norm
+     * @return the default radius
+     */
+    public static float defaultEps(Norm norm) {
+        return switch (norm) {
+            case L2 -> 1.0f;
+            case L1 -> 10f;
+            default -> 0.1f;
+        };
+    }
+
+    /**
      * Checks that the budget is meaningful for inputs in the given bounds.
      *
      * @param bounds the model's input bounds

@@ -2,6 +2,7 @@ package dev.robust4j.attack;
 
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.DifferentiableClassifier;
 import dev.robust4j.transform.EotClassifier;
 import dev.robust4j.transform.Survival;
@@ -9,6 +10,7 @@ import dev.robust4j.transform.TransformSpec;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Expectation over Transformation as an option of any gradient attack (Athalye et al., ICML 2018):
@@ -88,8 +90,38 @@ public final class ExpectationOverTransformation implements EvasionAttack {
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
+    }
+
+    /** @return the inner attack's budget */
+    @Override
+    public Optional<Budget> budget() {
+        return inner.budget();
+    }
+
+    /** @return the inner attack's budget norm */
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return inner.budgetNorm();
+    }
+
+    /** @return the same transformations around the inner attack with this budget */
+    @Override
+    public ExpectationOverTransformation withBudget(Budget budget) {
+        return new ExpectationOverTransformation(inner.withBudget(budget), spec, samples, seed);
+    }
+
+    /** @return the inner attack's norm */
+    @Override
+    public Optional<Norm> normParameter() {
+        return inner.normParameter();
+    }
+
+    /** @return the inner attack's seed (the draws have their own, {@code eot-seed}) */
+    @Override
+    public long seed() {
+        return inner.seed();
     }
 
     @Override
@@ -105,6 +137,11 @@ public final class ExpectationOverTransformation implements EvasionAttack {
     @Override
     public AttackResult generate(Classifier model, NDArray x, NDArray labels, NDArray targets) {
         return inner.generate(view(model), x, labels, targets);
+    }
+
+    @Override
+    public AttackResult generate(Classifier model, NDArray x, Criterion criterion) {
+        return inner.generate(view(model), x, criterion);
     }
 
     private EotClassifier view(Classifier model) {

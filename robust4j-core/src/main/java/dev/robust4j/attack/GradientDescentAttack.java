@@ -1,5 +1,8 @@
 package dev.robust4j.attack;
 
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -7,14 +10,15 @@ import ai.djl.ndarray.types.Shape;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
+import dev.robust4j.model.Shapes;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * The one gradient-descent engine behind FGSM/FGM, BIM, PGD and MIM: iterated steepest-ascent
@@ -213,6 +217,11 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return with(norm, eps, steps, stepSize, randomStart, restarts, earlyStop, loss, value);
     }
 
+    /** @return gradient steps per restart */
+    public int steps() {
+        return steps;
+    }
+
     /** @return the step size in use: the one set, or the default for eps and steps */
     public float effectiveStepSize() {
         if (stepSize != null) {
@@ -226,27 +235,49 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return name;
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<GradientDescentAttack> PARAMETERS = Parameters.of(
+            AttackParams.<GradientDescentAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm: linf 0.1, l2 1, l1 10)",
+                    a -> a.eps, GradientDescentAttack::eps),
+            Param.of("steps", ParamType.INT, "gradient steps per restart, >= 1", a -> a.steps,
+                    GradientDescentAttack::steps),
+            Param.of("step-size", ParamType.FLOAT, "step length in the norm, > 0 (default 2.5 eps / steps; MIM"
+                    + " eps / steps; eps for one step)", GradientDescentAttack::effectiveStepSize,
+                    GradientDescentAttack::stepSize),
+            Param.of("random-start", ParamType.BOOLEAN, "start each restart at a uniform point of the ball",
+                    a -> a.randomStart, GradientDescentAttack::randomStart),
+            Param.of("restarts", ParamType.INT, "runs; later runs attack only unbroken samples, >= 1",
+                    a -> a.restarts, GradientDescentAttack::restarts),
+            Param.of("early-stop", ParamType.BOOLEAN, "a sample stops at its first adversarial point",
+                    a -> a.earlyStop, GradientDescentAttack::earlyStop),
+            Param.of("loss", ParamType.STRING, "the loss ascended: ce or cw", a -> a.loss.cliName(),
+                    (a, v) -> a.loss(GradientLoss.parse(v))),
+            Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT,
+                    "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay, GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
+            AttackParams.<GradientDescentAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("steps", steps);
-        p.put("step-size", effectiveStepSize());
-        p.put("random-start", randomStart);
-        p.put("restarts", restarts);
-        p.put("early-stop", earlyStop);
-        p.put("loss", loss.cliName());
-        if (decay > 0 || name.equals("mim")) {
-            p.put("decay", decay);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public GradientDescentAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -265,9 +296,9 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         int dim = ctx.sampleSize();
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
-        Objective objective = ctx.targeted() ? loss.objective().negate() : loss.objective();
-        int[] objectiveLabels = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        float step = effectiveStepSize();
+        Objective objective = ctx.criterion().ascend(loss.objective());
+        int[] objectiveLabels = ctx.criterion().objectiveClasses();
+        float stepSize = effectiveStepSize();
 
         float[] best = ctx.xData().clone();
         float[] bestLoss = new float[n];
@@ -277,117 +308,101 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
 
         for (int r = 0; r < restarts; r++) {
             SplittableRandom random = root.split();
-            int[] idx = indicesWhere(found, false);
+            int[] idx = Batches.where(found, false);
             if (idx.length == 0) {
                 break;
             }
-            try (NDManager restart = ctx.manager().newSubManager()) {
-                NDArray xA = restart.create(rows(ctx.xData(), idx, dim), batchShape(idx.length, sampleShape));
-                NDArray labA = restart.create(pick(objectiveLabels, idx));
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager restart = batch.manager();
+                NDArray xA = restart.create(Batches.rows(ctx.xData(), idx, dim), Shapes.batch(idx.length, sampleShape));
+                NDArray labA = restart.create(Batches.pick(objectiveLabels, idx));
                 NDArray delta = randomStart
                         ? norm.randomStart(restart, xA.getShape(), eps, random)
                         : restart.zeros(xA.getShape());
                 delta = clipDelta(xA, delta, bounds);
-
-                // With momentum, the accumulated gradient is carried as a fourth per-row array.
+                // With momentum, the accumulated gradient is carried too.
                 NDArray momentum = decay > 0 ? restart.zeros(xA.getShape()) : null;
-                int carried = momentum == null ? 3 : 4;
+                batch.start(new Carried(xA, labA, delta, momentum));
 
-                for (int s = 0; s < steps && idx.length > 0; s++) {
-                    NDArray[] kept = momentum == null
-                            ? new NDArray[] {xA, labA, delta}
-                            : new NDArray[] {xA, labA, delta, momentum};
-                    NDArray[] next = new NDArray[carried];
-                    int[] nextIdx = idx;
-                    try (NDManager it = restart.newSubManager()) {
-                        for (NDArray a : kept) {
-                            a.tempAttach(it);
-                        }
-                        NDArray xAdv = xA.add(delta).clip(bounds.min(), bounds.max());
-                        Evaluation ev = ctx.evaluate(xAdv, objective, labA, idx);
+                for (int s = 0; s < steps && !batch.isEmpty(); s++) {
+                    try (ShrinkingBatch<Carried>.Step step = batch.step()) {
+                        Carried c = step.state();
+                        int[] rows = step.samples();
+                        NDArray xAdv = c.x().add(c.delta()).clip(bounds.min(), bounds.max());
+                        Evaluation ev = ctx.evaluate(xAdv, objective, c.labels(), rows);
                         NDArray gradient = ev.gradient();
-                        NDArray cur = xA;
-                        NDArray curLab = labA;
-                        NDArray curDelta = delta;
-                        NDArray curMomentum = momentum;
                         boolean offerClean = s == 0 && !randomStart;
                         int[] predicted = earlyStop || offerClean ? AttackContext.argMax(ev.logits()) : null;
                         if (offerClean) {
                             // The first point is the clean input (unless clipping moved it): its
                             // logits are the clean predictions the template would compute again.
-                            offerClean(ctx, xAdv.toFloatArray(), predicted, idx, dim);
+                            offerClean(ctx, xAdv.toFloatArray(), predicted, rows, dim);
                         }
                         if (earlyStop) {
-                            boolean[] success = ctx.isSuccess(predicted, idx);
-                            int hits = count(success);
-                            if (hits > 0) {
-                                record(ctx, best, found, xAdv, success, predicted, idx, dim, it);
-                                boolean[] keep = not(success);
-                                nextIdx = select(idx, keep);
-                                if (nextIdx.length == 0) {
-                                    idx = nextIdx;
+                            boolean[] success = AttackContext.verdict(ctx.criterion(), ev.logits(), predicted, rows);
+                            if (Batches.count(success) > 0) {
+                                record(ctx, best, found, xAdv, success, predicted, rows, dim, step.manager());
+                                if (!step.keep(Batches.not(success))) {
                                     break;
                                 }
-                                NDArray keepRows = rowIndex(it, keep);
-                                cur = xA.get(new NDIndex("{}", keepRows));
-                                curLab = labA.get(new NDIndex("{}", keepRows));
-                                curDelta = delta.get(new NDIndex("{}", keepRows));
-                                gradient = gradient.get(new NDIndex("{}", keepRows));
-                                if (curMomentum != null) {
-                                    curMomentum = momentum.get(new NDIndex("{}", keepRows));
-                                }
+                                c = step.kept(c);
+                                gradient = step.rows(gradient);
                             }
                         }
                         NDArray ascent = gradient;
-                        if (curMomentum != null) {
-                            curMomentum = curMomentum.mul(decay).add(gradient.div(l1Norm(gradient)));
-                            ascent = curMomentum;
+                        NDArray nextMomentum = c.momentum();
+                        if (nextMomentum != null) {
+                            nextMomentum = nextMomentum.mul(decay).add(gradient.div(l1Norm(gradient)));
+                            ascent = nextMomentum;
                         }
-                        NDArray moved = curDelta.add(norm.direction(ascent).mul(step));
-                        NDArray projected = clipDelta(cur, norm.project(moved, eps), bounds);
-                        next[0] = cur;
-                        next[1] = curLab;
-                        next[2] = projected;
-                        if (curMomentum != null) {
-                            next[3] = curMomentum;
-                        }
-                        for (NDArray a : next) {
-                            a.attach(restart);
-                        }
+                        NDArray moved = c.delta().add(norm.direction(ascent).mul(stepSize));
+                        NDArray projected = clipDelta(c.x(), norm.project(moved, eps), bounds);
+                        step.carry(new Carried(c.x(), c.labels(), projected, nextMomentum));
                     }
-                    // The arrays replaced this step went back to the restart scope: free them now.
-                    for (int i = 0; i < carried; i++) {
-                        if (kept[i] != next[i]) {
-                            kept[i].close();
-                        }
-                    }
-                    xA = next[0];
-                    labA = next[1];
-                    delta = next[2];
-                    momentum = carried == 4 ? next[3] : null;
-                    idx = nextIdx;
                 }
-                if (idx.length > 0) {
-                    finish(ctx, objective, xA, labA, delta, bounds, idx, dim, best, bestLoss, found);
+                if (!batch.isEmpty()) {
+                    finish(ctx, objective, batch, bounds, dim, best, bestLoss, found);
                 }
             }
         }
         return ctx.manager().create(best, ctx.x().getShape());
     }
 
+    /**
+     * What a restart carries from step to step, one row per active sample.
+     *
+     * @param x the clean inputs
+     * @param labels the labels the objective refers to
+     * @param delta the perturbation
+     * @param momentum the accumulated gradient (MIM), or {@code null}
+     */
+    private record Carried(NDArray x, NDArray labels, NDArray delta, NDArray momentum)
+            implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return momentum == null ? List.of(x, labels, delta) : List.of(x, labels, delta, momentum);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            return new Carried(rows.apply(x), rows.apply(labels), rows.apply(delta),
+                    momentum == null ? null : rows.apply(momentum));
+        }
+    }
+
     /** Scores the final points of a restart and keeps each sample's best. */
     private void finish(
-            AttackContext ctx, Objective objective, NDArray xA, NDArray labA, NDArray delta,
-            Bounds bounds, int[] idx, int dim, float[] best, float[] bestLoss, boolean[] found) {
-        try (NDManager it = xA.getManager().newSubManager()) {
-            xA.tempAttach(it);
-            labA.tempAttach(it);
-            delta.tempAttach(it);
-            NDArray xAdv = xA.add(delta).clip(bounds.min(), bounds.max());
+            AttackContext ctx, Objective objective, ShrinkingBatch<Carried> batch, Bounds bounds, int dim,
+            float[] best, float[] bestLoss, boolean[] found) {
+        try (ShrinkingBatch<Carried>.Step step = batch.step()) {
+            Carried c = step.state();
+            int[] idx = step.samples();
+            NDArray xAdv = c.x().add(c.delta()).clip(bounds.min(), bounds.max());
             NDArray logits = ctx.predict(xAdv, idx);
             int[] predicted = AttackContext.argMax(logits);
-            boolean[] success = ctx.isSuccess(predicted, idx);
-            float[] values = objective.apply(logits, labA).toFloatArray();
+            boolean[] success = AttackContext.verdict(ctx.criterion(), logits, predicted, idx);
+            float[] values = objective.apply(logits, c.labels()).toFloatArray();
             float[] points = xAdv.toFloatArray();
             for (int i = 0; i < idx.length; i++) {
                 int s = idx[i];
@@ -395,7 +410,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                     System.arraycopy(points, i * dim, best, s * dim, dim);
                     bestLoss[s] = values[i];
                     found[s] = success[i];
-                    ctx.recordVerdict(s, points, i * dim, predicted[i]);
+                    ctx.recordVerdict(s, points, i * dim, predicted[i], success[i]);
                 }
             }
         }
@@ -405,13 +420,13 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
     private static void record(
             AttackContext ctx, float[] best, boolean[] found, NDArray xAdv, boolean[] success, int[] predicted,
             int[] idx, int dim, NDManager it) {
-        float[] hits = xAdv.get(new NDIndex("{}", rowIndex(it, success))).toFloatArray();
+        float[] hits = xAdv.get(new NDIndex("{}", Batches.rowIndex(it, success))).toFloatArray();
         int row = 0;
         for (int i = 0; i < idx.length; i++) {
             if (success[i]) {
                 System.arraycopy(hits, row * dim, best, idx[i] * dim, dim);
                 found[idx[i]] = true;
-                ctx.recordVerdict(idx[i], hits, row * dim, predicted[i]);
+                ctx.recordVerdict(idx[i], hits, row * dim, predicted[i], true);
                 row++;
             }
         }
@@ -437,82 +452,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return gradient.reshape(shape.get(0), -1).abs().sum(new int[] {1}).maximum(1e-12f).reshape(new Shape(dims));
     }
 
-    /** Returns the int64 indices of the set flags, for selecting rows with {@code get}. */
-    static NDArray rowIndex(NDManager manager, boolean[] flags) {
-        long[] rows = new long[count(flags)];
-        int j = 0;
-        for (int i = 0; i < flags.length; i++) {
-            if (flags[i]) {
-                rows[j++] = i;
-            }
-        }
-        return manager.create(rows);
-    }
-
     /** Returns {@code clip(x + delta) - x}: the perturbation that keeps {@code x + delta} in bounds. */
     static NDArray clipDelta(NDArray x, NDArray delta, Bounds bounds) {
         return x.add(delta).clip(bounds.min(), bounds.max()).sub(x);
-    }
-
-    static Shape batchShape(int n, Shape sample) {
-        long[] dims = new long[sample.dimension() + 1];
-        dims[0] = n;
-        System.arraycopy(sample.getShape(), 0, dims, 1, sample.dimension());
-        return new Shape(dims);
-    }
-
-    static float[] rows(float[] data, int[] idx, int dim) {
-        float[] out = new float[idx.length * dim];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(data, idx[i] * dim, out, i * dim, dim);
-        }
-        return out;
-    }
-
-    static long[] pick(int[] values, int[] idx) {
-        long[] out = new long[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = values[idx[i]];
-        }
-        return out;
-    }
-
-    static int[] indicesWhere(boolean[] flags, boolean value) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < flags.length; i++) {
-            if (flags[i] == value) {
-                out.add(i);
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    static int[] select(int[] idx, boolean[] keep) {
-        int[] out = new int[count(keep)];
-        int j = 0;
-        for (int i = 0; i < idx.length; i++) {
-            if (keep[i]) {
-                out[j++] = idx[i];
-            }
-        }
-        return out;
-    }
-
-    static int count(boolean[] flags) {
-        int c = 0;
-        for (boolean f : flags) {
-            if (f) {
-                c++;
-            }
-        }
-        return c;
-    }
-
-    static boolean[] not(boolean[] flags) {
-        boolean[] out = new boolean[flags.length];
-        for (int i = 0; i < flags.length; i++) {
-            out[i] = !flags[i];
-        }
-        return out;
     }
 }

@@ -1,5 +1,7 @@
 package dev.robust4j.defence;
 
+import dev.robust4j.param.ParamReader;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -49,6 +51,17 @@ public record DefenceSpec(String name, Map<String, String> params) {
             }
         }
         return new DefenceSpec(name, Collections.unmodifiableMap(params));
+    }
+
+    /**
+     * Starts reading the parameters, each at most once, with messages that name the defence, the
+     * key and the value; {@link ParamReader#done()} refuses keys nobody read. The same reader
+     * as attacks' parameters.
+     *
+     * @return the reader
+     */
+    public ParamReader reader() {
+        return new ParamReader(new ParamReader.Defence(name), params);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.robust4j.defence;
 
+import dev.robust4j.param.ParamReader;
 import dev.robust4j.defence.ensemble.EnsembleClassifier;
 import dev.robust4j.defence.preprocess.BitDepthReduction;
 import dev.robust4j.defence.preprocess.GaussianNoise;
@@ -51,7 +52,7 @@ public final class RuntimeDefences {
      * @return the preprocessor
      */
     public static Preprocessor preprocessor(DefenceSpec spec) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         Preprocessor out;
         switch (spec.name()) {
             case "feature-squeezing":
@@ -103,7 +104,7 @@ public final class RuntimeDefences {
     }
 
     private static Classifier ensemble(Classifier model, DefenceSpec spec, Function<Path, Classifier> loader) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         String members = p.take("members");
         if (members == null || members.isBlank()) {
             throw new IllegalArgumentException("defence ensemble needs members=PATH|PATH...");

@@ -1,5 +1,6 @@
 package dev.robust4j.defence;
 
+import dev.robust4j.param.ParamReader;
 import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.defence.training.AdversarialTraining;
@@ -65,7 +66,7 @@ public final class TrainingDefences {
      * @throws IllegalArgumentException for unknown names or parameters and bad values
      */
     public static BatchTransform create(DefenceSpec spec, Bounds bounds, Function<Path, Classifier> loader) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         switch (spec.name()) {
             case "label-smoothing": {
                 float max = p.number("max-value", 0.9f);
@@ -128,7 +129,7 @@ public final class TrainingDefences {
         return out;
     }
 
-    private static BatchTransform trades(DefenceParams p) {
+    private static BatchTransform trades(ParamReader p) {
         float eps = p.number("eps", 0.1f);
         int steps = p.integer("steps", 7);
         float stepSize = p.number("step-size", 0.02f);
@@ -142,7 +143,7 @@ public final class TrainingDefences {
     }
 
     private static BatchTransform preset(
-            DefenceSpec spec, String preset, DefenceParams p, float ratio, List<DifferentiableClassifier> statics) {
+            DefenceSpec spec, String preset, ParamReader p, float ratio, List<DifferentiableClassifier> statics) {
         switch (preset) {
             case "madry": {
                 Map<String, String> q = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.robust4j.evaluate;
 
+import dev.robust4j.attack.ModelAccess;
 import java.util.Map;
 
 /**
@@ -32,7 +33,7 @@ public record AttackOutcome(
         String label,
         String attack,
         Map<String, Object> params,
-        AttackKind kind,
+        ModelAccess kind,
         int samples,
         double successRate,
         double robustAccuracy,

@@ -6,20 +6,19 @@ import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.detect.AdversarialDetector;
+import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.metric.Stats;
 import dev.robust4j.model.Classifier;
-import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -146,14 +145,8 @@ public final class AttackPool {
      */
     public static String labelOf(EvasionAttack attack) {
         StringBuilder b = new StringBuilder(attack.name());
-        Object norm = attack.params().get("norm");
-        if (norm != null) {
-            b.append(' ').append(String.valueOf(norm).toLowerCase(Locale.ROOT));
-        }
-        Object eps = attack.params().get("eps");
-        if (eps != null) {
-            b.append(" eps=").append(eps);
-        }
+        attack.normParameter().ifPresent(norm -> b.append(' ').append(norm.cliName()));
+        attack.budget().ifPresent(budget -> b.append(" eps=").append(budget.eps()));
         return b.toString();
     }
 
@@ -314,63 +307,53 @@ public final class AttackPool {
      * @return the reason or {@code null}
      */
     public static String skipReason(EvasionAttack attack, Classifier model) {
-        if (attack.requiresGradients() && !(model instanceof DifferentiableClassifier)) {
-            return "needs gradients and " + model.description() + " gives none";
+        ModelAccess needs = attack.requires();
+        if (needs.givenBy(model)) {
+            return null;
         }
-        if (attack.requiresScores() && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            return "needs scores and " + model.description() + " returns only labels";
-        }
-        return null;
+        return needs == ModelAccess.GRADIENTS
+                ? "needs gradients and " + model.description() + " gives none"
+                : "needs scores and " + model.description() + " returns only labels";
     }
 
-    /** Per sample: eligible, adversarial untransformed and not flagged. */
+    /** Per sample: eligible, adversarial untransformed (the result's success) and not flagged. */
     private static boolean[] brokenMask(AttackResult r, boolean[] eligible, boolean[] flagged) {
-        int[] labels = r.labels();
-        int[] adv = r.adversarialPredictions();
         boolean[] out = new boolean[r.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = eligible[i] && adv[i] != labels[i] && !flagged[i];
+            out[i] = eligible[i] && r.success()[i] && !flagged[i];
         }
         return out;
     }
 
     private static AttackOutcome skipped(Entry e, int n, String why) {
         double nan = Double.NaN;
-        return new AttackOutcome(e.label(), e.attack().name(), e.attack().params(), AttackKind.of(e.attack()), n,
+        return new AttackOutcome(e.label(), e.attack().name(), e.attack().params(), e.attack().requires(), n,
                 nan, nan, nan, nan, nan, nan, nan, nan, 0, nan, why);
     }
 
     private static AttackOutcome outcome(
             Entry e, AttackResult r, boolean[] eligible, boolean[] flagged, boolean guarded) {
         int n = r.size();
-        int[] labels = r.labels();
-        int[] adv = r.adversarialPredictions();
-        boolean[] broken = new boolean[n];
-        boolean[] robust = new boolean[n];
+        AttackSummary s = AttackSummary.of(r, eligible, flagged);
         boolean[] fooled = new boolean[n];
         for (int i = 0; i < n; i++) {
-            fooled[i] = eligible[i] && adv[i] != labels[i];
-            broken[i] = fooled[i] && !flagged[i];
-            robust[i] = eligible[i] && !broken[i];
+            fooled[i] = eligible[i] && r.success()[i];
         }
-        float[] l0 = Stats.select(r.l0(), broken);
-        float[] l2 = Stats.select(r.l2(), broken);
-        float[] linf = Stats.select(r.linf(), broken);
         return new AttackOutcome(
                 e.label(),
                 e.attack().name(),
                 e.attack().params(),
-                AttackKind.of(e.attack()),
+                e.attack().requires(),
                 n,
-                Stats.fraction(broken, eligible),
-                Stats.fraction(robust, null),
-                Stats.mean(l0),
-                Stats.mean(l2),
-                Stats.median(l2),
-                Stats.mean(linf),
-                Stats.max(linf),
-                n == 0 ? Double.NaN : r.totalQueries() / (double) n,
-                r.seconds(),
+                s.successRate(),
+                s.robustAccuracy(),
+                s.l0Mean(),
+                s.l2Mean(),
+                s.l2Median(),
+                s.linfMean(),
+                s.linfMax(),
+                s.queriesMean(),
+                s.seconds(),
                 guarded ? Stats.fraction(flagged, fooled) : Double.NaN,
                 null);
     }
@@ -471,10 +454,10 @@ public final class AttackPool {
         }
 
         void add(String label, AttackResult r, float[] adv, boolean[] eligible, boolean[] flagged) {
-            int[] labels = r.labels();
             int[] predicted = r.adversarialPredictions();
+            boolean[] hit = brokenMask(r, eligible, flagged);
             for (int i = 0; i < broken.length; i++) {
-                if (eligible[i] && predicted[i] != labels[i] && !flagged[i]) {
+                if (hit[i]) {
                     broken[i] = true;
                     if (r.l2()[i] < bestL2[i]) {
                         bestL2[i] = r.l2()[i];

@@ -1,9 +1,10 @@
 package dev.robust4j.evaluate;
 
 import dev.robust4j.attack.AttackRegistry;
+import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.Norm;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -57,32 +58,28 @@ public record CurveSpec(String attack, Map<String, String> params, double[] epsi
             }
         }
         if (probe > 0) {
-            EvasionAttack a = create(attack, params, probe);
-            if (!a.params().containsKey("eps")) {
-                throw new IllegalArgumentException("curve for " + attack + ": " + NOT_BOUNDED);
-            }
+            attackAt(attack, params, probe);
         }
     }
 
     /**
-     * Makes the attack at one budget.
+     * Makes the attack at one budget: the registry's attack with {@code params}, then
+     * {@link EvasionAttack#withBudget} in the attack's own norm.
      *
      * @param eps the budget, > 0
      * @return the attack
      */
     public EvasionAttack attackAt(double eps) {
-        return create(attack, params, eps);
+        return attackAt(attack, params, eps);
     }
 
-    private static EvasionAttack create(String attack, Map<String, String> params, double eps) {
-        Map<String, String> p = new LinkedHashMap<>(params);
-        p.put("eps", Double.toString(eps));
+    private static EvasionAttack attackAt(String attack, Map<String, String> params, double eps) {
         try {
-            return AttackRegistry.create(attack, p);
+            EvasionAttack base = AttackRegistry.create(attack, params);
+            Norm norm = base.budgetNorm().orElseThrow(() -> new IllegalArgumentException(NOT_BOUNDED));
+            // the value a parameter eps=<eps> would have had
+            return base.withBudget(new Budget(norm, Float.parseFloat(Double.toString(eps))));
         } catch (IllegalArgumentException e) {
-            if (String.valueOf(e.getMessage()).contains("unknown parameter 'eps'")) {
-                throw new IllegalArgumentException("curve for " + attack + ": " + NOT_BOUNDED, e);
-            }
             throw new IllegalArgumentException("curve for " + attack + ": " + e.getMessage(), e);
         }
     }

@@ -1,7 +1,7 @@
 package dev.robust4j.evaluate;
 
 import dev.robust4j.data.Dataset;
-import dev.robust4j.defence.DefenceParams;
+import dev.robust4j.param.ParamReader;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.RuntimeDefences;
 import dev.robust4j.defence.TrainingDefences;
@@ -124,9 +124,7 @@ final class Defender {
             if (!plan.runtime.isEmpty()) {
                 model = RuntimeDefences.wrap(model, plan.runtime, path -> {
                     Classifier c = loader.apply(path);
-                    if (c instanceof AutoCloseable) {
-                        owned.add((AutoCloseable) c);
-                    }
+                    owned.add(c);
                     return c;
                 });
             }
@@ -182,7 +180,7 @@ final class Defender {
                     break;
                 case "architecture": {
                     once(plan.activation, spec, candidate);
-                    DefenceParams p = new DefenceParams(spec);
+                    ParamReader p = spec.reader();
                     float t = p.number("t", 1f);
                     p.done();
                     try {
@@ -216,7 +214,7 @@ final class Defender {
     }
 
     private void planEnsemble(Plan plan, DefenceSpec spec) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         String archs = p.take("archs");
         String size = p.take("size");
         String vote = p.take("vote");
@@ -249,7 +247,7 @@ final class Defender {
     }
 
     private static void planDetector(Plan plan, DefenceSpec spec) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         int bits = p.integer("bit-depth", 1);
         int window = p.integer("window", 2);
         float fpr = p.number("fpr", 0.05f);

@@ -11,7 +11,7 @@ import java.util.Objects;
  * A physical threat model: the world transforms every input by a random draw of a distribution T
  * (rotation, translation, scale, brightness, contrast, noise, blur; {@link TransformSpec}) before
  * the model sees it, so an adversarial counts only as far as it survives T. Declared on a
- * {@link RobustnessTest} ({@code optPhysical}), it makes every round measure each attack's
+ * {@link RobustnessEvaluation} ({@code optPhysical}), it makes every round measure each attack's
  * adversarials, and the clean inputs, under {@code draws} draws of T per sample, and judge the
  * target on the success rate under T ({@link PhysicalResult}).
  *

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of a {@link RobustnessTest}: every round, the verdict and where it came from.
+ * The result of a {@link RobustnessEvaluation}: every round, the verdict and where it came from.
  *
  * @param threatModel the threat model the pool respected
  * @param targetSuccessRate the acceptable overall success rate

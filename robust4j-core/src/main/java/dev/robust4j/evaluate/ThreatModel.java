@@ -1,6 +1,7 @@
 package dev.robust4j.evaluate;
 
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.ForwardingClassifier;
 
@@ -60,13 +61,13 @@ public enum ThreatModel {
      * @return the reason, or {@code null} if the attack is allowed
      */
     public String refusal(EvasionAttack attack, Classifier model) {
-        AttackKind kind = AttackKind.of(attack);
-        if (this == BLACK_BOX && kind == AttackKind.GRADIENTS) {
+        ModelAccess needs = attack.requires();
+        if (this == BLACK_BOX && needs == ModelAccess.GRADIENTS) {
             return "attack " + attack.name() + " needs gradients, which the black-box threat model does not give;"
                     + " use a score- or label-based attack (square, simba, zoo, one-pixel, boundary, hop-skip-jump,"
                     + " transfer)";
         }
-        if (kind == AttackKind.SCORES && model != null && model.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
+        if (needs == ModelAccess.SCORES && model != null && !needs.givenBy(model)) {
             return "attack " + attack.name() + " needs scores, but " + model.description()
                     + " returns only labels; use boundary, hop-skip-jump or transfer";
         }

@@ -51,13 +51,31 @@ public record AttackSummary(
      * @return its summary
      */
     public static AttackSummary of(AttackResult r) {
+        return of(r, r.cleanCorrect(), null);
+    }
+
+    /**
+     * Summarises a result over the samples an attack had to break, with an optional detector's
+     * flags: a sample counts as broken when it is eligible, the attack succeeded on it and the
+     * detector did not flag its adversarial. The success rate is over the eligible samples; robust
+     * accuracy over all, a sample being robust when eligible and not misclassified-and-unflagged;
+     * the norms over the broken samples. {@link #of(AttackResult)} is this with the correctly
+     * classified samples eligible and no detector; the attack pool passes its own.
+     *
+     * @param r the attack result
+     * @param eligible per sample, whether the attack had to break it (e.g. correct and not flagged clean)
+     * @param flagged per sample, whether a detector flagged the adversarial; {@code null} for none
+     * @return the summary; its clean accuracy is the fraction of eligible samples
+     */
+    public static AttackSummary of(AttackResult r, boolean[] eligible, boolean[] flagged) {
         int n = r.size();
-        boolean[] correct = r.cleanCorrect();
         boolean[] robust = new boolean[n];
         boolean[] broken = new boolean[n];
         for (int i = 0; i < n; i++) {
-            robust[i] = correct[i] && r.adversarialPredictions()[i] == r.labels()[i];
-            broken[i] = correct[i] && r.success()[i];
+            boolean passed = flagged == null || !flagged[i];
+            boolean misclassified = r.adversarialPredictions()[i] != r.labels()[i];
+            robust[i] = eligible[i] && !(misclassified && passed);
+            broken[i] = eligible[i] && r.success()[i] && passed;
         }
         float[] l0 = Stats.select(r.l0(), broken);
         float[] l2 = Stats.select(r.l2(), broken);
@@ -65,8 +83,8 @@ public record AttackSummary(
         double queries = n == 0 ? Double.NaN : r.totalQueries() / (double) n;
         return new AttackSummary(
                 n,
-                Stats.fraction(correct, null),
-                Stats.fraction(r.success(), correct),
+                Stats.fraction(eligible, null),
+                Stats.fraction(broken, eligible),
                 Stats.fraction(robust, null),
                 Stats.mean(l0),
                 Stats.mean(l2),

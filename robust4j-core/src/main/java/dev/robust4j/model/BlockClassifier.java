@@ -23,7 +23,7 @@ import java.util.Objects;
  * statistics, Dropout is off). While an input gradient is computed the block's parameters stop
  * requiring gradients, so an attack never writes into the gradients a trainer will apply.
  */
-public final class BlockClassifier implements DifferentiableClassifier, AutoCloseable {
+public final class BlockClassifier implements DifferentiableClassifier {
 
     private final Model model;
     private final Shape inputShape;

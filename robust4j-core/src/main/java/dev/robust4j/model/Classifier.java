@@ -14,7 +14,7 @@ import java.util.List;
  * {@code (N, numClasses())}, made in the input's manager; the caller owns and closes them.
  * Implementations are thread-safe.
  */
-public interface Classifier {
+public interface Classifier extends AutoCloseable {
 
     /**
      * Scores a batch.
@@ -52,6 +52,14 @@ public interface Classifier {
     default String description() {
         return getClass().getSimpleName();
     }
+
+    /**
+     * Releases what the classifier holds (native memory of a loaded model). The default holds
+     * nothing and does nothing; a wrapper does not close the model it wraps (its caller owns that).
+     * Closing twice is harmless.
+     */
+    @Override
+    default void close() {}
 
     /** What a classifier's outputs carry. */
     enum OutputKind {

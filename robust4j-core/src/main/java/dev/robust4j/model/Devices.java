@@ -112,4 +112,14 @@ public final class Devices {
             return 0;
         }
     }
+
+    /**
+     * The number of threads the PyTorch engine computes with (its intra-op pool), for provenance
+     * records; the engine's internals stay in this package.
+     *
+     * @return the thread count
+     */
+    public static int engineThreads() {
+        return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    }
 }

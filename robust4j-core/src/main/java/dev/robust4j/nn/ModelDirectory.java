@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.model.BlockClassifier;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Devices;
 
@@ -458,7 +459,7 @@ public final class ModelDirectory {
     private static void checkForward(Model model, NetworkSpec spec, Path parameters) {
         Shape expected = new Shape(1, spec.numClasses());
         try (NDManager scope = model.getNDManager().newSubManager()) {
-            NDArray x = scope.zeros(Networks.batchShape(1, spec.inputShape()));
+            NDArray x = scope.zeros(Shapes.batch(1, spec.inputShape()));
             NDArray out = model.getBlock()
                     .forward(new ParameterStore(scope, false), new NDList(x), false)
                     .singletonOrThrow();

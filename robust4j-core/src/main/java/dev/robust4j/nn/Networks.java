@@ -18,6 +18,7 @@ import ai.djl.nn.pooling.Pool;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Devices;
+import dev.robust4j.model.Shapes;
 
 import java.util.List;
 import java.util.Objects;
@@ -100,7 +101,7 @@ public final class Networks {
         try {
             model.setBlock(block);
             Engine.getEngine(ENGINE).setRandomSeed(engineSeed(seed));
-            block.initialize(model.getNDManager(), DataType.FLOAT32, batchShape(1, spec.inputShape()));
+            block.initialize(model.getNDManager(), DataType.FLOAT32, Shapes.batch(1, spec.inputShape()));
             return new BlockClassifier(
                     model, new Shape(spec.inputShape()), bounds, spec.numClasses(), classNames, spec.toString());
         } catch (RuntimeException e) {
@@ -117,20 +118,6 @@ public final class Networks {
      */
     static int engineSeed(long seed) {
         return Long.hashCode(seed);
-    }
-
-    /**
-     * Returns {@code (n, sampleShape...)}.
-     *
-     * @param n the batch size
-     * @param sampleShape the shape of one sample
-     * @return the batch shape
-     */
-    static Shape batchShape(long n, long[] sampleShape) {
-        long[] shape = new long[sampleShape.length + 1];
-        shape[0] = n;
-        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
-        return new Shape(shape);
     }
 
     private static Block mlp(NetworkSpec spec) {

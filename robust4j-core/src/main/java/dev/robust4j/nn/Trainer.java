@@ -19,6 +19,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.model.BlockClassifier;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Objectives;
 
@@ -244,7 +245,7 @@ public final class Trainer {
     private static void checkBatch(TrainingBatch batch, long[] inputShape, int numClasses, BatchTransform transform) {
         Shape x = batch.x().getShape();
         long n = x.get(0);
-        Shape expectedX = Networks.batchShape(n, inputShape);
+        Shape expectedX = Shapes.batch(n, inputShape);
         Shape expectedSoft = new Shape(n, numClasses);
         if (n < 1 || !x.equals(expectedX)
                 || !batch.softLabels().getShape().equals(expectedSoft)
@@ -291,7 +292,7 @@ public final class Trainer {
             NDArray yArray;
             try (NDArray xView = scope.create(
                             features.slice(0, count * size * 4).order(ByteOrder.nativeOrder()),
-                            Networks.batchShape(count, inputShape), DataType.FLOAT32);
+                            Shapes.batch(count, inputShape), DataType.FLOAT32);
                     NDArray yView = scope.create(
                             labels.slice(0, count * 8).order(ByteOrder.nativeOrder()), new Shape(count), DataType.INT64)) {
                 xArray = xView.duplicate();

@@ -1,7 +1,6 @@
 package dev.robust4j.report;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +10,7 @@ import dev.robust4j.data.AtomicFiles;
 import dev.robust4j.metric.AttackSummary;
 import dev.robust4j.metric.QueryCurve;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Devices;
 import dev.robust4j.transform.Survival;
 import dev.robust4j.model.DifferentiableClassifier;
 
@@ -79,7 +79,7 @@ public final class AttackRunJson {
         ObjectNode engine = o.putObject("engine");
         engine.put("name", "PyTorch");
         engine.put("version", Engine.getEngine("PyTorch").getVersion());
-        engine.put("threads", JniUtils.getNumThreads());
+        engine.put("threads", Devices.engineThreads());
         return o;
     }
 

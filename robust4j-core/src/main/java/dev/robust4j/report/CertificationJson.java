@@ -1,12 +1,12 @@
 package dev.robust4j.report;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.robust4j.defence.smoothing.Certification;
 import dev.robust4j.defence.smoothing.SmoothedClassifier.Certificate;
+import dev.robust4j.model.Devices;
 
 /**
  * The JSON record of a randomized-smoothing certification, snake_case keys:
@@ -58,7 +58,7 @@ public final class CertificationJson {
         ObjectNode engine = o.putObject("engine");
         engine.put("name", "PyTorch");
         engine.put("version", Engine.getEngine("PyTorch").getVersion());
-        engine.put("threads", JniUtils.getNumThreads());
+        engine.put("threads", Devices.engineThreads());
         ArrayNode rows = o.putArray("per_sample");
         for (int i = 0; i < c.size(); i++) {
             Certificate cert = c.certificates().get(i);

@@ -3,6 +3,7 @@ package dev.robust4j.transform;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Criterion;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,6 +50,7 @@ public record Survival(TransformSpec spec, int draws, long seed, double[] fracti
             throw new IllegalArgumentException("survival: " + n + " inputs but " + labels.length + " labels"
                     + (targets == null ? "" : " and " + targets.length + " targets"));
         }
+        Criterion criterion = Criterion.of(ints(labels), targets == null ? null : ints(targets));
         int[] hits = new int[n];
         for (int j = 0; j < draws; j++) {
             try (NDManager scope = x.getManager().newSubManager()) {
@@ -59,8 +61,7 @@ public record Survival(TransformSpec spec, int draws, long seed, double[] fracti
                 logits.attach(scope);
                 int[] predicted = argMax(logits);
                 for (int i = 0; i < n; i++) {
-                    boolean adversarial = targets == null ? predicted[i] != labels[i] : predicted[i] == targets[i];
-                    if (adversarial) {
+                    if (criterion.isAdversarial(i, predicted[i])) {
                         hits[i]++;
                     }
                 }
@@ -135,5 +136,13 @@ public record Survival(TransformSpec spec, int draws, long seed, double[] fracti
         m.put("draws", draws);
         m.put("seed", seed);
         return m;
+    }
+
+    private static int[] ints(long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.toIntExact(values[i]);
+        }
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.robust4j.evaluate;
 
+import dev.robust4j.attack.ModelAccess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -114,7 +115,7 @@ class AttackPoolTest {
         assertThat(r.robustAccuracy()).isCloseTo(0.9 - fraction(expectLarge), within(1e-9));
         assertThat(a.linfMax()).isCloseTo(small, within(1e-6));
         assertThat(a.detectedRate()).isNaN();
-        assertThat(a.kind()).isEqualTo(AttackKind.GRADIENTS);
+        assertThat(a.kind()).isEqualTo(ModelAccess.GRADIENTS);
     }
 
     @Test

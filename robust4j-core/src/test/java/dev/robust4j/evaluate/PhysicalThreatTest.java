@@ -63,7 +63,7 @@ class PhysicalThreatTest {
                 Map.of("eps", "0.1", "steps", "4", "step-size", "0.03", "eot-samples", "2", "rotation", "15",
                         "translation", "2")));
         double target = 0.3;
-        RobustnessReport report = RobustnessTest.builder()
+        RobustnessReport report = RobustnessEvaluation.builder()
                 .setData(data)
                 .setPool(pool)
                 .setTargetSuccessRate(target)
@@ -144,7 +144,7 @@ class PhysicalThreatTest {
         assertThatThrownBy(() -> new PhysicalThreat(spec, 2, 0, new double[] {2}, 1))
                 .hasMessage("survival strengths must be factors in [0, 1], got 2.0");
         Dataset flat = new Dataset(new float[8], new long[] {4}, new int[2], List.of(), "flat");
-        assertThatThrownBy(() -> RobustnessTest.builder().setData(flat).setPool(AttackPool.of(Attacks.fgsm(0.1f)))
+        assertThatThrownBy(() -> RobustnessEvaluation.builder().setData(flat).setPool(AttackPool.of(Attacks.fgsm(0.1f)))
                 .setTargetSuccessRate(0.1).optModel(model).optPhysical(PhysicalThreat.of(spec)).build())
                 .hasMessageContaining("need image samples").hasMessageContaining("flat has samples of shape [4]");
     }

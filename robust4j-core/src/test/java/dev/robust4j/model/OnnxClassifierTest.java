@@ -80,7 +80,7 @@ class OnnxClassifierTest {
             assertThat(model.bounds()).isEqualTo(Bounds.UNIT);
             assertThat(model.numClasses()).isEqualTo(10);
         } finally {
-            ((AutoCloseable) model).close();
+            model.close();
         }
         assertThatThrownBy(() -> Robust4j.loadModel(Fixtures.path("onnx/cnn.onnx"), null, null))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -43,7 +43,7 @@ class NetworksTest {
         NetworkSpec spec = new NetworkSpec(architecture, Activation.relu(), inputShape, 10);
         try (BlockClassifier model = Networks.newClassifier(spec, Bounds.UNIT, List.of(), 7);
                 NDManager m = NDManager.newBaseManager(Networks.ENGINE)) {
-            NDArray x = m.randomUniform(0f, 1f, Networks.batchShape(5, inputShape));
+            NDArray x = m.randomUniform(0f, 1f, dev.robust4j.model.Shapes.batch(5, inputShape));
             NDArray logits = model.predict(x);
             assertThat(logits.getShape()).isEqualTo(new Shape(5, 10));
             for (float v : logits.toFloatArray()) {
@@ -107,7 +107,7 @@ class NetworksTest {
             List<Block> layers = model.block().getChildren().values();
             assertThat(layers.get(layers.size() - 1)).isInstanceOf(Linear.class);
             ParameterStore ps = new ParameterStore(m, false);
-            NDArray h = m.randomNormal(0f, 10f, Networks.batchShape(8, shape), DataType.FLOAT32);
+            NDArray h = m.randomNormal(0f, 10f, dev.robust4j.model.Shapes.batch(8, shape), DataType.FLOAT32);
             for (Block layer : layers.subList(0, layers.size() - 1)) {
                 h = layer.forward(ps, new NDList(h), false).singletonOrThrow();
             }

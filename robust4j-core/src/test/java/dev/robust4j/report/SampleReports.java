@@ -3,7 +3,7 @@ package dev.robust4j.report;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.data.KnownDatasets;
 import dev.robust4j.data.Split;
-import dev.robust4j.evaluate.AttackKind;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.evaluate.AttackOutcome;
 import dev.robust4j.evaluate.Curve;
 import dev.robust4j.evaluate.Example;
@@ -71,7 +71,7 @@ final class SampleReports {
                 List.of(new Curve("fgsm", FGSM_CURVE, eps, new double[] {0.9, 0.6, 0.25, 0.05}, new double[] {0, 0.33, 0.72, 0.94}),
                         new Curve("pgd", PGD_CURVE, eps, new double[] {0.9, 0.4, 0.01, 0.0}, new double[] {0, 0.55, 0.99, 1.0})),
                 false, 14.0);
-        AttackOutcome skipped = outcome("pgd linf eps=0.1", "pgd", PGD, AttackKind.GRADIENTS, NAN, NAN, NAN, NAN, NAN, NAN,
+        AttackOutcome skipped = outcome("pgd linf eps=0.1", "pgd", PGD, ModelAccess.GRADIENTS, NAN, NAN, NAN, NAN, NAN, NAN,
                 "the detector <b>hides</b> gradients & pgd needs them");
         Round r1 = round(1, DETECTOR_DEFENCE, List.of("preprocessing", "detector"),
                 "cnn + feature-squeezing:bit-depth=1 (gradients: bpda)", 3.25, 0.85,
@@ -112,19 +112,19 @@ final class SampleReports {
     }
 
     static AttackOutcome fgsm(double sr, double robust, double l2Median, double detected) {
-        return outcome("fgsm linf eps=0.1", "fgsm", FGSM, AttackKind.GRADIENTS, sr, robust, l2Median, 0.1, 1, detected, null);
+        return outcome("fgsm linf eps=0.1", "fgsm", FGSM, ModelAccess.GRADIENTS, sr, robust, l2Median, 0.1, 1, detected, null);
     }
 
     static AttackOutcome pgd(double sr, double robust, double l2Median) {
-        return outcome("pgd linf eps=0.1", "pgd", PGD, AttackKind.GRADIENTS, sr, robust, l2Median, 0.1, 40, NAN, null);
+        return outcome("pgd linf eps=0.1", "pgd", PGD, ModelAccess.GRADIENTS, sr, robust, l2Median, 0.1, 40, NAN, null);
     }
 
     static AttackOutcome square(double sr, double robust, double l2Median, double queries, double detected) {
-        return outcome("square linf eps=0.1", "square", SQUARE, AttackKind.SCORES, sr, robust, l2Median, 0.1, queries,
+        return outcome("square linf eps=0.1", "square", SQUARE, ModelAccess.SCORES, sr, robust, l2Median, 0.1, queries,
                 detected, null);
     }
 
-    static AttackOutcome outcome(String label, String attack, Map<String, Object> params, AttackKind kind, double sr,
+    static AttackOutcome outcome(String label, String attack, Map<String, Object> params, ModelAccess kind, double sr,
             double robust, double l2Median, double linfMax, double queries, double detected, String skipped) {
         return new AttackOutcome(label, attack, params, kind, 100, sr, robust, Double.isNaN(sr) ? NAN : 300,
                 Double.isNaN(l2Median) ? NAN : l2Median * 1.1, l2Median, Double.isNaN(linfMax) ? NAN : linfMax * 0.9,

@@ -1,7 +1,7 @@
 package dev.robust4j.serve;
 
 import dev.robust4j.data.Dataset;
-import dev.robust4j.defence.DefenceParams;
+import dev.robust4j.param.ParamReader;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.defence.detect.BinaryInputDetector;
 import dev.robust4j.defence.detect.FeatureSqueezingDetector;
@@ -116,7 +116,7 @@ public final class GuardSpecs {
     private record Binary(java.nio.file.Path dir, double fpr) {}
 
     private static Binary binary(DefenceSpec spec) {
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         String dir = p.take("dir");
         String fprText = p.take("fpr");
         p.done();
@@ -162,7 +162,7 @@ public final class GuardSpecs {
         if (!NAMES.contains(spec.name())) {
             throw new IllegalArgumentException("unknown guard '" + spec.name() + "'; known: " + String.join(", ", NAMES));
         }
-        DefenceParams p = new DefenceParams(spec);
+        ParamReader p = spec.reader();
         int bits = p.integer("bit-depth", 1);
         int window = p.integer("window", 2);
         String fprText = p.take("fpr");

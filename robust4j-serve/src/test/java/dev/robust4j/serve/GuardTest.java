@@ -75,7 +75,7 @@ class GuardTest {
                         + " median-smoothing:window=2], threshold ");
             }
         } finally {
-            ((AutoCloseable) model).close();
+            model.close();
         }
     }
 
@@ -117,7 +117,7 @@ class GuardTest {
             assertThat(total).isEqualTo(80);
         } finally {
             pool.shutdownNow();
-            ((AutoCloseable) model).close();
+            model.close();
         }
     }
 
@@ -185,7 +185,7 @@ class GuardTest {
                 assertThat(server.metrics().scrape()).contains("robust4j_flagged_total " + (double) abstained);
             }
         } finally {
-            ((AutoCloseable) model).close();
+            model.close();
         }
     }
 
@@ -244,7 +244,7 @@ class GuardTest {
                 assertThat(flagged).isLessThanOrEqualTo(5);
             }
         } finally {
-            ((AutoCloseable) model).close();
+            model.close();
         }
     }
 

@@ -3,11 +3,15 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -222,33 +226,49 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
         return "boundary";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<BoundaryAttack> PARAMETERS = Parameters.of(
+            Param.of("steps", ParamType.INT, "walk steps per sample, >= 1", a -> a.steps, BoundaryAttack::steps),
+            Param.of("max-queries", ParamType.LONG, "queries per sample, >= 1", a -> a.maxQueries,
+                    BoundaryAttack::maxQueries),
+            Param.of("spherical-step", ParamType.DOUBLE, "initial orthogonal step, relative, > 0",
+                    a -> a.sphericalStep, BoundaryAttack::sphericalStep),
+            Param.of("source-step", ParamType.DOUBLE, "initial step towards the clean input, relative, > 0",
+                    a -> a.sourceStep, BoundaryAttack::sourceStep),
+            Param.of("step-adaptation", ParamType.DOUBLE, "step-size adaptation factor, > 1",
+                    a -> a.stepAdaptation, BoundaryAttack::stepAdaptation),
+            Param.of("init-trials", ParamType.INT, "uniform draws to find a starting point, >= 1",
+                    a -> a.initTrials, BoundaryAttack::initTrials),
+            Param.of("eps", ParamType.FLOAT, "optional l2 radius: stop once inside it, > 0", a -> a.eps,
+                    BoundaryAttack::eps),
+            Param.javaOnly("starting-points", "adversarial starting points (Java API: startingPoints)",
+                    a -> a.startingPoints != null ? "given" : null),
+            AttackParams.<BoundaryAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("steps", steps);
-        p.put("max-queries", maxQueries);
-        p.put("spherical-step", sphericalStep);
-        p.put("source-step", sourceStep);
-        p.put("step-adaptation", stepAdaptation);
-        p.put("init-trials", initTrials);
-        if (eps != null) {
-            p.put("eps", eps);
-        }
-        if (startingPoints != null) {
-            p.put("starting-points", "given");
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
+    public Optional<Norm> budgetNorm() {
+        return Optional.of(Norm.L2);
     }
 
     @Override
-    public boolean requiresScores() {
-        return false;
+    public BoundaryAttack withBudget(Budget budget) {
+        if (budget.norm() != Norm.L2) {
+            throw new IllegalArgumentException("attack boundary takes an l2 budget, got " + budget.norm().cliName());
+        }
+        return eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.LABELS;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.robust4j.attack.blackbox;
 
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
 
@@ -95,13 +96,12 @@ final class DecisionSearch {
         float[] x = ctx.xData();
         Bounds bounds = ctx.model().bounds();
         int[] clean = ctx.cleanPredictions();
-        int[] labels = ctx.labelValues();
-        int[] targets = ctx.targetValues();
+        Criterion criterion = ctx.criterion();
         float[] rows = x.clone();
         boolean[] found = new boolean[n];
         boolean[] already = new boolean[n];
         for (int i = 0; i < n; i++) {
-            already[i] = targets != null ? clean[i] == targets[i] : clean[i] != labels[i];
+            already[i] = criterion.isAdversarial(i, clean[i]);
             found[i] = already[i];
         }
 
@@ -125,16 +125,18 @@ final class DecisionSearch {
                 if (!adv[j]) {
                     throw new IllegalArgumentException(
                             "starting point of sample " + idx[j] + " is not adversarial: the model classifies it "
-                                    + (targets != null ? "as another class than the target " + targets[idx[j]]
-                                            : "as the label " + labels[idx[j]]));
+                                    + (criterion.targeted()
+                                            ? "as another class than the target " + criterion.objectiveClass(idx[j])
+                                            : "as the label " + criterion.label(idx[j])));
                 }
                 System.arraycopy(given, idx[j] * dim, rows, idx[j] * dim, dim);
                 found[idx[j]] = true;
             }
         }
 
-        if (targets != null) {
-            fromBatch(x, clean, dim, found, rows, i -> c -> c == targets[i]);
+        // Targeted, a clean input of the target class is a start worth more than noise: try them first.
+        if (criterion.targeted()) {
+            fromBatch(x, clean, dim, found, rows, criterion);
         }
 
         // Rounds of 1, 2, 4, ... draws per sample: few model calls, at most twice the draws needed.
@@ -174,8 +176,8 @@ final class DecisionSearch {
             }
         }
 
-        if (targets == null) {
-            fromBatch(x, clean, dim, found, rows, i -> c -> c != labels[i]);
+        if (!criterion.targeted()) {
+            fromBatch(x, clean, dim, found, rows, criterion);
         }
 
         if (!blend) {
@@ -201,23 +203,17 @@ final class DecisionSearch {
         return new Start(rows, found, already);
     }
 
-    /** A per-sample predicate on the class a batch input is predicted as. */
-    private interface ClassFilter {
-        java.util.function.IntPredicate forSample(int sample);
-    }
-
-    /** Starts each sample still without one at the closest batch input whose class passes the filter. */
-    private static void fromBatch(float[] x, int[] clean, int dim, boolean[] found, float[] rows, ClassFilter filter) {
+    /** Starts each sample still without one at the closest batch input whose class is adversarial for it. */
+    private static void fromBatch(float[] x, int[] clean, int dim, boolean[] found, float[] rows, Criterion criterion) {
         int n = clean.length;
         for (int i = 0; i < n; i++) {
             if (found[i]) {
                 continue;
             }
-            java.util.function.IntPredicate ok = filter.forSample(i);
             int bestJ = -1;
             double bestD = Double.POSITIVE_INFINITY;
             for (int j = 0; j < n; j++) {
-                if (j != i && ok.test(clean[j])) {
+                if (j != i && criterion.isAdversarial(i, clean[j])) {
                     double d = l2(x, i * dim, x, j * dim, dim);
                     if (d < bestD) {
                         bestD = d;

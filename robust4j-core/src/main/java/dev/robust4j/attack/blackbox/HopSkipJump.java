@@ -3,12 +3,16 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -260,34 +264,52 @@ public final class HopSkipJump extends AbstractEvasionAttack {
         return "hop-skip-jump";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<HopSkipJump> PARAMETERS = Parameters.of(
+            AttackParams.<HopSkipJump>norm(HopSkipJump::norm, a -> a.norm),
+            Param.of("max-iter", ParamType.INT, "iterations per sample, >= 1", a -> a.maxIter, HopSkipJump::maxIter),
+            Param.of("max-queries", ParamType.LONG, "queries per sample, >= 1", a -> a.maxQueries,
+                    HopSkipJump::maxQueries),
+            Param.of("init-evals", ParamType.INT, "gradient-estimate queries at the first iteration, >= 1",
+                    a -> a.initEvals, HopSkipJump::initEvals),
+            Param.of("max-evals", ParamType.INT, "most gradient-estimate queries per iteration, >= init-evals",
+                    a -> a.maxEvals, HopSkipJump::maxEvals),
+            Param.of("gamma", ParamType.DOUBLE, "bisection threshold factor, > 0", a -> a.gamma,
+                    HopSkipJump::gamma),
+            Param.of("init-trials", ParamType.INT, "uniform draws to find a starting point, >= 1",
+                    a -> a.initTrials, HopSkipJump::initTrials),
+            Param.of("eps", ParamType.FLOAT, "optional radius: stop once inside it, > 0", a -> a.eps,
+                    HopSkipJump::eps),
+            Param.javaOnly("starting-points", "adversarial starting points (Java API: startingPoints)",
+                    a -> a.startingPoints != null ? "given" : null),
+            AttackParams.<HopSkipJump>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("max-iter", maxIter);
-        p.put("max-queries", maxQueries);
-        p.put("init-evals", initEvals);
-        p.put("max-evals", maxEvals);
-        p.put("gamma", gamma);
-        p.put("init-trials", initTrials);
-        if (eps != null) {
-            p.put("eps", eps);
-        }
-        if (startingPoints != null) {
-            p.put("starting-points", "given");
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
     }
 
     @Override
-    public boolean requiresScores() {
-        return false;
+    public Optional<Norm> budgetNorm() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public HopSkipJump withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.LABELS;
     }
 
     @Override

@@ -3,10 +3,15 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -143,26 +148,29 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         return "one-pixel";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<OnePixelAttack> PARAMETERS = Parameters.of(
+            Param.of("pixels", ParamType.INT, "pixels changed, >= 1", a -> a.pixels, OnePixelAttack::pixels),
+            Param.of("population", ParamType.INT, "candidates per generation, >= 4", a -> a.population,
+                    OnePixelAttack::population),
+            Param.of("max-iter", ParamType.INT, "generations, >= 0", a -> a.maxIter, OnePixelAttack::maxIter),
+            Param.of("crossover", ParamType.FLOAT, "crossover probability, in [0, 1]", a -> a.crossover,
+                    OnePixelAttack::crossover),
+            Param.of("max-queries", ParamType.INT, "queries per sample (default: what the generations need)",
+                    OnePixelAttack::effectiveMaxQueries, OnePixelAttack::maxQueries),
+            AttackParams.<OnePixelAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("pixels", pixels);
-        p.put("population", population);
-        p.put("max-iter", maxIter);
-        p.put("crossover", crossover);
-        p.put("max-queries", effectiveMaxQueries());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override
@@ -198,7 +206,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         long budget = effectiveMaxQueries();
         float[] x = ctx.xData();
         float[] result = x.clone();
-        boolean[] done = Scores.adversarialAtStart(ctx);
+        boolean[] done = ctx.adversarialAtStart();
         SplittableRandom[] rng = Scores.perSample(ctx);
         double[][] pop = new double[n][];
         double[][] fitness = new double[n][];
@@ -206,7 +214,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         double sd = b.width() * 127.0 / 255.0;
 
         // Initial population.
-        int[] idx = Scores.indices(negate(done));
+        int[] idx = Batches.where(done, false);
         for (int s : idx) {
             pop[s] = new double[population * genes];
             fitness[s] = new double[population];
@@ -233,7 +241,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
                 active[s] = !done[s] && left > 0;
                 counts[s] = (int) Math.min(population, Math.max(0, left));
             }
-            idx = Scores.indices(active);
+            idx = Batches.where(active, true);
             if (idx.length == 0) {
                 break;
             }
@@ -296,13 +304,13 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         float[] logits = Scores.logits(ctx, rows, owner);
         r = 0;
         for (int s : idx) {
-            int cls = Scores.objectiveClass(ctx, s);
+            int cls = ctx.criterion().objectiveClass(s);
             int bestAdversarial = -1;
             double bestAdversarialFitness = Double.POSITIVE_INFINITY;
             for (int i = 0; i < sizes[s]; i++, r++) {
                 double p = Scores.probability(logits, r, k, cls);
-                double fit = ctx.targeted() ? -p : p;
-                if (Scores.adversarial(ctx, s, Scores.argMax(logits, r, k)) && fit < bestAdversarialFitness) {
+                double fit = ctx.criterion().cost(p);
+                if (ctx.criterion().isAdversarial(s, Scores.argMax(logits, r, k), logits, r, k) && fit < bestAdversarialFitness) {
                     bestAdversarial = r;
                     bestAdversarialFitness = fit;
                 }
@@ -406,13 +414,5 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         double u1 = random.nextDouble();
         double u2 = random.nextDouble();
         return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    private static boolean[] negate(boolean[] a) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = !a[i];
-        }
-        return out;
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.model.Shapes;
 
 import java.util.Arrays;
 
@@ -71,7 +72,7 @@ interface Oracle {
                     float[] part = from == 0 && to == m ? rows : Arrays.copyOfRange(rows, from * dim, to * dim);
                     int[] idx = Arrays.copyOfRange(samples, from, to);
                     try (NDManager call = ctx.manager().newSubManager()) {
-                        NDArray batch = call.create(part, batchShape(to - from));
+                        NDArray batch = call.create(part, Shapes.batch(to - from, sampleShape));
                         NDArray logits = ctx.predict(batch, idx);
                         boolean[] hit = ctx.isSuccess(logits, idx);
                         System.arraycopy(hit, 0, out, from, to - from);
@@ -83,13 +84,6 @@ interface Oracle {
             @Override
             public long remaining(int sample) {
                 return maxQueries - ctx.queriesUsed(sample);
-            }
-
-            private Shape batchShape(int rows) {
-                long[] dims = new long[sampleShape.dimension() + 1];
-                dims[0] = rows;
-                System.arraycopy(sampleShape.getShape(), 0, dims, 1, sampleShape.dimension());
-                return new Shape(dims);
             }
         };
     }

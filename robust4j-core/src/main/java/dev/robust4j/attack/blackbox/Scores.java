@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.model.Shapes;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -46,7 +47,7 @@ final class Scores {
                     ? rows
                     : Arrays.copyOfRange(rows, from * dim, to * dim);
             try (NDManager m = ctx.manager().newSubManager()) {
-                NDArray batch = m.create(part, batchShape(to - from, sampleShape));
+                NDArray batch = m.create(part, Shapes.batch(to - from, sampleShape));
                 NDArray logits = ctx.predict(batch, Arrays.copyOfRange(samples, from, to));
                 float[] values = logits.toFloatArray();
                 if (values.length != (to - from) * k) {
@@ -58,13 +59,6 @@ final class Scores {
             }
         }
         return out;
-    }
-
-    static Shape batchShape(int n, Shape sample) {
-        long[] dims = new long[sample.dimension() + 1];
-        dims[0] = n;
-        System.arraycopy(sample.getShape(), 0, dims, 1, sample.dimension());
-        return new Shape(dims);
     }
 
     /** @return the class with the largest score in row {@code row} (the first on ties) */
@@ -114,30 +108,6 @@ final class Scores {
         return logits[off + cls] - other;
     }
 
-    /** @return whether the predicted class is adversarial for the sample */
-    static boolean adversarial(AttackContext ctx, int sample, int predicted) {
-        return ctx.targeted()
-                ? predicted == ctx.targetValues()[sample]
-                : predicted != ctx.labelValues()[sample];
-    }
-
-    /**
-     * Tells which samples are adversarial already at the clean input, from the template's free
-     * clean prediction: an attack leaves them as they are and spends no query on them.
-     */
-    static boolean[] adversarialAtStart(AttackContext ctx) {
-        boolean[] out = new boolean[ctx.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = adversarial(ctx, i, ctx.cleanPredictions()[i]);
-        }
-        return out;
-    }
-
-    /** @return the class the attack's objective refers to: the target if targeted, else the label */
-    static int objectiveClass(AttackContext ctx, int sample) {
-        return ctx.targeted() ? ctx.targetValues()[sample] : ctx.labelValues()[sample];
-    }
-
     /** @return one independent generator per sample, split from the context's seeded one in sample order */
     static SplittableRandom[] perSample(AttackContext ctx) {
         SplittableRandom[] out = new SplittableRandom[ctx.size()];
@@ -157,24 +127,6 @@ final class Scores {
         long streamSeed = ctx.random().nextLong();
         for (int i = 0; i < out.length; i++) {
             out[i] = ctx.sampleRandom(streamSeed, i);
-        }
-        return out;
-    }
-
-    /** @return the samples with {@code active[i]} set */
-    static int[] indices(boolean[] active) {
-        int c = 0;
-        for (boolean a : active) {
-            if (a) {
-                c++;
-            }
-        }
-        int[] out = new int[c];
-        int j = 0;
-        for (int i = 0; i < active.length; i++) {
-            if (active[i]) {
-                out[j++] = i;
-            }
         }
         return out;
     }

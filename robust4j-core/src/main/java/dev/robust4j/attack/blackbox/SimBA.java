@@ -3,10 +3,15 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -175,28 +180,31 @@ public final class SimBA extends AbstractEvasionAttack {
         return "simba";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<SimBA> PARAMETERS = Parameters.of(
+            Param.of("basis", ParamType.choice("dct|pixel", Basis::parse), "search directions: dct or pixel",
+                    a -> a.basis.cliName(), SimBA::basis),
+            Param.of("epsilon", ParamType.FLOAT, "step along each direction, > 0", a -> a.epsilon, SimBA::epsilon),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
+                    SimBA::maxQueries),
+            Param.<SimBA, Integer>of("freq-dims", ParamType.INT,
+                    "low-frequency block searched first (dct; default: auto)", a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
+                    .shownWhen(a -> a.basis == Basis.DCT),
+            Param.<SimBA, Integer>of("stride", ParamType.INT, "frequencies added per block (dct; default: auto)",
+                    a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT),
+            AttackParams.<SimBA>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("basis", basis.cliName());
-        p.put("epsilon", epsilon);
-        p.put("max-queries", maxQueries);
-        if (basis == Basis.DCT) {
-            p.put("freq-dims", freqDims != null ? freqDims : "auto");
-            p.put("stride", stride != null ? stride : "auto");
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override
@@ -248,13 +256,13 @@ public final class SimBA extends AbstractEvasionAttack {
         float[] state = x.clone();
         double[] delta = new double[n * dim];
         double[] prob = new double[n];
-        boolean[] done = Scores.adversarialAtStart(ctx);
+        boolean[] done = ctx.adversarialAtStart();
         SplittableRandom[] rng = Scores.perSample(ctx);
         int[][] order = new int[n][];
         int[] position = new int[n];
 
         // The probability of the objective class at the clean input: one query.
-        int[] idx = Scores.indices(negate(done));
+        int[] idx = Batches.where(done, false);
         if (idx.length > 0) {
             float[] rows = new float[idx.length * dim];
             for (int a = 0; a < idx.length; a++) {
@@ -263,8 +271,8 @@ public final class SimBA extends AbstractEvasionAttack {
             float[] logits = Scores.logits(ctx, rows, idx);
             for (int a = 0; a < idx.length; a++) {
                 int s = idx[a];
-                prob[s] = Scores.probability(logits, a, k, Scores.objectiveClass(ctx, s));
-                done[s] = Scores.adversarial(ctx, s, Scores.argMax(logits, a, k));
+                prob[s] = Scores.probability(logits, a, k, ctx.criterion().objectiveClass(s));
+                done[s] = ctx.criterion().isAdversarial(s, Scores.argMax(logits, a, k), logits, a, k);
             }
         }
 
@@ -275,7 +283,7 @@ public final class SimBA extends AbstractEvasionAttack {
             for (int s = 0; s < n; s++) {
                 active[s] = !done[s] && ctx.queriesUsed(s) < maxQueries;
             }
-            idx = Scores.indices(active);
+            idx = Batches.where(active, true);
             if (idx.length == 0) {
                 break;
             }
@@ -293,7 +301,7 @@ public final class SimBA extends AbstractEvasionAttack {
                 int s = idx[a];
                 retry[s] = !improved[a] && !done[s] && ctx.queriesUsed(s) < maxQueries;
             }
-            int[] again = Scores.indices(retry);
+            int[] again = Batches.where(retry, true);
             if (again.length > 0) {
                 tryStep(ctx, again, -epsilon, direction, chw, rowsTable, colsTable, x, state, delta, prob, done,
                         proposal, b, k);
@@ -317,8 +325,8 @@ public final class SimBA extends AbstractEvasionAttack {
         boolean[] improved = new boolean[idx.length];
         for (int a = 0; a < idx.length; a++) {
             int s = idx[a];
-            double p = Scores.probability(logits, a, k, Scores.objectiveClass(ctx, s));
-            improved[a] = ctx.targeted() ? p > prob[s] : p < prob[s];
+            double p = Scores.probability(logits, a, k, ctx.criterion().objectiveClass(s));
+            improved[a] = ctx.criterion().cost(p) < ctx.criterion().cost(prob[s]);
             if (improved[a]) {
                 prob[s] = p;
                 System.arraycopy(rows, a * dim, state, s * dim, dim);
@@ -327,7 +335,7 @@ public final class SimBA extends AbstractEvasionAttack {
                 } else {
                     Dct.addBasis(delta, s * dim, chw[1], chw[2], direction[s], alpha, rowsTable, colsTable);
                 }
-                done[s] = Scores.adversarial(ctx, s, Scores.argMax(logits, a, k));
+                done[s] = ctx.criterion().isAdversarial(s, Scores.argMax(logits, a, k), logits, a, k);
             }
         }
         return improved;
@@ -348,13 +356,5 @@ public final class SimBA extends AbstractEvasionAttack {
         for (int j = 0; j < dim; j++) {
             out[off + j] = Scores.clip(x[xOff + j] + proposal[j], b.min(), b.max());
         }
-    }
-
-    private static boolean[] negate(boolean[] a) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = !a[i];
-        }
-        return out;
     }
 }

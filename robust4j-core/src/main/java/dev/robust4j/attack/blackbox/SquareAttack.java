@@ -3,11 +3,17 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -159,25 +165,38 @@ public final class SquareAttack extends AbstractEvasionAttack {
         return "square";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<SquareAttack> PARAMETERS = Parameters.of(
+            AttackParams.<SquareAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
+                    SquareAttack::eps),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
+                    SquareAttack::maxQueries),
+            Param.of("p-init", ParamType.FLOAT, "initial fraction of features per square, in (0, 1]",
+                    SquareAttack::effectivePInit, SquareAttack::pInit),
+            AttackParams.<SquareAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("max-queries", maxQueries);
-        p.put("p-init", effectivePInit());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
     }
 
     @Override
-    public boolean requiresScores() {
-        return true;
+    public SquareAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override
@@ -227,13 +246,13 @@ public final class SquareAttack extends AbstractEvasionAttack {
         float[] x = ctx.xData();
         float[] best = x.clone();
         double[] lossMin = new double[n];
-        boolean[] done = Scores.adversarialAtStart(ctx);
+        boolean[] done = ctx.adversarialAtStart();
         // Keyed by the sample: AutoAttack's run on the samples still robust draws what a run alone does.
         SplittableRandom[] rng = Scores.keyedPerSample(ctx);
         int k = ctx.model().numClasses();
 
         // Initialisation: one query per sample still to attack.
-        int[] idx = Scores.indices(not(done));
+        int[] idx = Batches.where(done, false);
         if (idx.length > 0) {
             float[] rows = new float[idx.length * dim];
             for (int a = 0; a < idx.length; a++) {
@@ -253,7 +272,7 @@ public final class SquareAttack extends AbstractEvasionAttack {
             for (int s = 0; s < n; s++) {
                 active[s] = !done[s] && ctx.queriesUsed(s) < maxQueries;
             }
-            idx = Scores.indices(active);
+            idx = Batches.where(active, true);
             if (idx.length == 0) {
                 break;
             }
@@ -279,7 +298,7 @@ public final class SquareAttack extends AbstractEvasionAttack {
         float[] logits = Scores.logits(ctx, rows, idx);
         for (int a = 0; a < idx.length; a++) {
             int s = idx[a];
-            boolean adversarial = Scores.adversarial(ctx, s, Scores.argMax(logits, a, k));
+            boolean adversarial = ctx.criterion().isAdversarial(s, Scores.argMax(logits, a, k), logits, a, k);
             double loss = loss(ctx, logits, a, k, s);
             if (first || adversarial || loss < lossMin[s]) {
                 System.arraycopy(rows, a * dim, best, s * dim, dim);
@@ -291,10 +310,11 @@ public final class SquareAttack extends AbstractEvasionAttack {
 
     /** Margin of the true class (untargeted) or cross-entropy of the target (targeted); lower is better. */
     private static double loss(AttackContext ctx, float[] logits, int row, int k, int sample) {
-        if (ctx.targeted()) {
-            return -Scores.logProbability(logits, row, k, ctx.targetValues()[sample]);
-        }
-        return Scores.margin(logits, row, k, ctx.labelValues()[sample]);
+        Criterion criterion = ctx.criterion();
+        // The paper's losses: the margin untargeted, the target's cross-entropy targeted.
+        return criterion.targeted()
+                ? -Scores.logProbability(logits, row, k, criterion.objectiveClass(sample))
+                : criterion.slack(logits, row, k, sample);
     }
 
     private void initLinf(Geometry g, float[] x, int xOff, float[] out, int off, SplittableRandom r, Bounds b) {
@@ -512,14 +532,6 @@ public final class SquareAttack extends AbstractEvasionAttack {
                 }
             }
         }
-    }
-
-    private static boolean[] not(boolean[] a) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = !a[i];
-        }
-        return out;
     }
 
     /** Channel-first image geometry. */

@@ -3,12 +3,15 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.AttackContext;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Classifier;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.DifferentiableClassifier;
 
 import java.util.LinkedHashMap;
@@ -68,14 +71,12 @@ public final class TransferAttack extends AbstractEvasionAttack {
     public static TransferAttack of(Classifier surrogate, EvasionAttack attack) {
         Objects.requireNonNull(surrogate, "surrogate");
         Objects.requireNonNull(attack, "attack");
-        if (attack.requiresGradients() && !(surrogate instanceof DifferentiableClassifier)) {
-            throw new IllegalArgumentException(
-                    "surrogate " + surrogate.description() + " has no input gradients, but attack " + attack.name()
-                            + " is white-box; use a surrogate with gradients (TorchScript .pt, a model directory)");
-        }
-        if (attack.requiresScores() && surrogate.outputKind() == Classifier.OutputKind.LABEL_ONLY) {
-            throw new IllegalArgumentException(
-                    "surrogate " + surrogate.description() + " answers labels only, but attack " + attack.name()
+        ModelAccess needs = attack.requires();
+        if (!needs.givenBy(surrogate)) {
+            throw new IllegalArgumentException(needs == ModelAccess.GRADIENTS
+                    ? "surrogate " + surrogate.description() + " has no input gradients, but attack " + attack.name()
+                            + " is white-box; use a surrogate with gradients (TorchScript .pt, a model directory)"
+                    : "surrogate " + surrogate.description() + " answers labels only, but attack " + attack.name()
                             + " needs scores");
         }
         return new TransferAttack(surrogate, attack);
@@ -97,11 +98,9 @@ public final class TransferAttack extends AbstractEvasionAttack {
         checkCompatible(target);
         NDArray x = ctx.x();
         Shape shape = x.getShape();
-        Shape surrogateShape = batchShape(ctx.size(), surrogate.inputShape());
+        Shape surrogateShape = Shapes.batch(ctx.size(), surrogate.inputShape());
         NDArray xs = shape.equals(surrogateShape) ? x : x.reshape(surrogateShape);
-        AttackResult crafted = ctx.targeted()
-                ? attack.generate(surrogate, xs, ctx.labels(), ctx.targets())
-                : attack.generate(surrogate, xs, ctx.labels());
+        AttackResult crafted = attack.generate(surrogate, xs, ctx.criterion());
         NDArray adv = crafted.adversarial();
         if (!adv.getShape().equals(shape)) {
             adv = adv.reshape(shape);
@@ -135,13 +134,6 @@ public final class TransferAttack extends AbstractEvasionAttack {
         }
     }
 
-    private static Shape batchShape(int n, Shape sample) {
-        long[] dims = new long[sample.dimension() + 1];
-        dims[0] = n;
-        System.arraycopy(sample.getShape(), 0, dims, 1, sample.dimension());
-        return new Shape(dims);
-    }
-
     /** @return {@code transfer} */
     @Override
     public String name() {
@@ -163,16 +155,10 @@ public final class TransferAttack extends AbstractEvasionAttack {
         return p;
     }
 
-    /** @return false: the target is only asked for its verdicts */
+    /** @return labels: the target is only asked for its verdicts */
     @Override
-    public boolean requiresGradients() {
-        return false;
-    }
-
-    /** @return false: label-only targets are fine */
-    @Override
-    public boolean requiresScores() {
-        return false;
+    public ModelAccess requires() {
+        return ModelAccess.LABELS;
     }
 
     /** @return whether the inner attack has a targeted form */
@@ -181,15 +167,33 @@ public final class TransferAttack extends AbstractEvasionAttack {
         return attack.supportsTargeted();
     }
 
-    /** @return the inner attack's budget, or empty if it has none (or is not a template attack) */
+    /** @return the inner attack's budget, or empty if it has none */
     @Override
     public Optional<Budget> budget() {
-        return attack instanceof AbstractEvasionAttack ? ((AbstractEvasionAttack) attack).budget() : Optional.empty();
+        return attack.budget();
     }
 
-    /** @return the inner attack's seed (0 if it is not a template attack) */
+    /** @return the inner attack's budget norm */
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return attack.budgetNorm();
+    }
+
+    /** @return a transfer attack whose inner attack has this budget, on the same surrogate */
+    @Override
+    public TransferAttack withBudget(Budget budget) {
+        return new TransferAttack(surrogate, attack.withBudget(budget));
+    }
+
+    /** @return the inner attack's norm */
+    @Override
+    public Optional<Norm> normParameter() {
+        return attack.normParameter();
+    }
+
+    /** @return the inner attack's seed */
     @Override
     public long seed() {
-        return attack instanceof AbstractEvasionAttack ? ((AbstractEvasionAttack) attack).seed() : 0L;
+        return attack.seed();
     }
 }

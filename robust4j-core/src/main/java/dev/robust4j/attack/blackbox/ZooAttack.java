@@ -3,11 +3,17 @@ package dev.robust4j.attack.blackbox;
 import ai.djl.ndarray.NDArray;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -189,28 +195,35 @@ public final class ZooAttack extends AbstractEvasionAttack {
         return "zoo";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<ZooAttack> PARAMETERS = Parameters.of(
+            Param.of("max-iter", ParamType.INT, "coordinate steps per search, >= 1", a -> a.maxIter,
+                    ZooAttack::maxIter),
+            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
+                    ZooAttack::learningRate),
+            Param.of("confidence", ParamType.FLOAT, "log-probability margin, >= 0", a -> a.confidence,
+                    ZooAttack::confidence),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    ZooAttack::initialConst),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, ZooAttack::binarySearchSteps),
+            Param.of("nb-parallel", ParamType.INT, "coordinates estimated per step, >= 1", a -> a.nbParallel,
+                    ZooAttack::nbParallel),
+            Param.of("max-queries", ParamType.INT, "queries per sample, >= 2 (default: what the schedule needs)",
+                    ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries),
+            AttackParams.<ZooAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("max-iter", maxIter);
-        p.put("learning-rate", learningRate);
-        p.put("confidence", confidence);
-        p.put("initial-const", initialConst);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("nb-parallel", nbParallel);
-        p.put("max-queries", effectiveMaxQueries());
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return false;
-    }
-
-    @Override
-    public boolean requiresScores() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.SCORES;
     }
 
     @Override
@@ -235,7 +248,7 @@ public final class ZooAttack extends AbstractEvasionAttack {
         float[] best = x0.clone();
         double[] bestL2 = new double[n];
         Arrays.fill(bestL2, Double.POSITIVE_INFINITY);
-        boolean[] finished = Scores.adversarialAtStart(ctx);
+        boolean[] finished = ctx.adversarialAtStart();
         SplittableRandom[] rng = Scores.perSample(ctx);
         double[] c = new double[n];
         double[] lower = new double[n];
@@ -275,7 +288,7 @@ public final class ZooAttack extends AbstractEvasionAttack {
                     active[s] = true;
                     rowsCount += 2 * count;
                 }
-                int[] idx = Scores.indices(active);
+                int[] idx = Batches.where(active, true);
                 if (idx.length == 0) {
                     break;
                 }
@@ -291,11 +304,10 @@ public final class ZooAttack extends AbstractEvasionAttack {
                 }
                 float[] logits = Scores.logits(ctx, rows, owner);
                 for (int s : idx) {
-                    int cls = Scores.objectiveClass(ctx, s);
                     int adversarialRow = -1;
                     double adversarialL2 = Double.POSITIVE_INFINITY;
                     for (int q = first[s]; q < first[s] + 2 * coords[s].length; q++) {
-                        if (Scores.adversarial(ctx, s, Scores.argMax(logits, q, k))) {
+                        if (ctx.criterion().isAdversarial(s, Scores.argMax(logits, q, k), logits, q, k)) {
                             double d = Math.sqrt(distance2(rows, q * dim, x0, s * dim, dim));
                             if (d < adversarialL2) {
                                 adversarialL2 = d;
@@ -315,7 +327,7 @@ public final class ZooAttack extends AbstractEvasionAttack {
                         }
                     }
                     double[] g = coordinateGradient(point, x0, s * dim, dim, coords[s], FD_STEP, b, logits, first[s],
-                            k, cls, ctx.targeted(), c[s], confidence);
+                            k, ctx.criterion(), s, c[s], confidence);
                     adam(point, m, v, t, s * dim, coords[s], g, b);
                 }
             }
@@ -381,9 +393,9 @@ public final class ZooAttack extends AbstractEvasionAttack {
      * The ZOO loss of one probe: {@code dist2 + c f} with f the confidence-clamped margin on
      * log-probabilities.
      */
-    static double loss(float[] logits, int row, int k, int cls, boolean targeted, double c, double kappa, double dist2) {
-        double margin = Scores.margin(logits, row, k, cls);
-        double f = Math.max(targeted ? -margin : margin, -kappa);
+    static double loss(
+            float[] logits, int row, int k, Criterion criterion, int sample, double c, double kappa, double dist2) {
+        double f = Math.max(criterion.slack(logits, row, k, sample), -kappa);
         return dist2 + c * f;
     }
 
@@ -395,7 +407,7 @@ public final class ZooAttack extends AbstractEvasionAttack {
      */
     static double[] coordinateGradient(
             float[] point, float[] x0, int off, int dim, int[] coords, float h, Bounds b, float[] logits, int firstRow,
-            int k, int cls, boolean targeted, double c, double kappa) {
+            int k, Criterion criterion, int sample, double c, double kappa) {
         double base = distance2(point, off, x0, off, dim);
         double[] g = new double[coords.length];
         for (int i = 0; i < coords.length; i++) {
@@ -405,8 +417,9 @@ public final class ZooAttack extends AbstractEvasionAttack {
             float up = Scores.clip(p + h, b.min(), b.max());
             float down = Scores.clip(p - h, b.min(), b.max());
             double rest = base - (p - x) * (p - x);
-            double lUp = loss(logits, firstRow + 2 * i, k, cls, targeted, c, kappa, rest + (up - x) * (up - x));
-            double lDown = loss(logits, firstRow + 2 * i + 1, k, cls, targeted, c, kappa, rest + (down - x) * (down - x));
+            double lUp = loss(logits, firstRow + 2 * i, k, criterion, sample, c, kappa, rest + (up - x) * (up - x));
+            double lDown = loss(
+                    logits, firstRow + 2 * i + 1, k, criterion, sample, c, kappa, rest + (down - x) * (down - x));
             double width = (double) up - down;
             g[i] = width > 0 ? (lUp - lDown) / width : 0;
         }

@@ -5,14 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.blackbox.SquareAttack;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -104,13 +110,11 @@ public final class AutoAttack extends AbstractEvasionAttack {
             throw new IllegalArgumentException("components must name at least one attack");
         }
         for (EvasionAttack a : list) {
-            if (a instanceof AbstractEvasionAttack) {
-                Optional<Budget> b = ((AbstractEvasionAttack) a).budget();
-                if (b.isPresent() && (b.get().norm() != norm || !budget.admits(b.get().eps()))) {
-                    throw new IllegalArgumentException("component " + a.name() + " attacks the " + b.get().norm()
-                            + " ball of radius " + b.get().eps() + ", outside the ensemble's " + norm
-                            + " ball of radius " + eps);
-                }
+            Optional<Budget> b = a.budget();
+            if (b.isPresent() && (b.get().norm() != norm || !budget.admits(b.get().eps()))) {
+                throw new IllegalArgumentException("component " + a.name() + " attacks the " + b.get().norm()
+                        + " ball of radius " + b.get().eps() + ", outside the ensemble's " + norm
+                        + " ball of radius " + eps);
             }
         }
         this.norm = norm;
@@ -266,33 +270,61 @@ public final class AutoAttack extends AbstractEvasionAttack {
         return "auto-attack";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<AutoAttack> PARAMETERS = Parameters.of(
+            AttackParams.<AutoAttack>norm((a, v) -> new AutoAttack(
+                    v, Budget.defaultEps(v), a.version, a.steps, a.squareQueries, a.seed, null), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
+                    (a, v) -> new AutoAttack(a.norm, v, a.version, a.steps, a.squareQueries, a.seed, null)),
+            Param.of("version", ParamType.STRING, "standard or plus", a -> a.version, AutoAttack::version),
+            Param.<AutoAttack, Integer>of("steps", ParamType.INT,
+                    "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps, AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.<AutoAttack, Integer>of("square-queries", ParamType.INT,
+                    "Square's query budget in a built-in version, >= 1", a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM)),
+            AttackParams.<AutoAttack>seed((a, v) -> a.seed(v)).shownWhen(a -> !a.version.equals(CUSTOM)),
+            Param.javaOnly("components", "the attacks run, in order (AutoAttack.custom sets them)", a -> {
+                List<String> names = new ArrayList<>();
+                for (EvasionAttack c : a.components) {
+                    names.add(label(c));
+                }
+                return names;
+            }));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("version", version);
+        return PARAMETERS.values(this);
+    }
+
+    @Override
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public AutoAttack withBudget(Budget budget) {
         if (!version.equals(CUSTOM)) {
-            p.put("steps", steps);
-            p.put("square-queries", squareQueries);
-            p.put("seed", seed);
+            return new AutoAttack(budget.norm(), budget.eps(), version, steps, squareQueries, seed, null);
         }
-        List<String> names = new ArrayList<>();
+        List<EvasionAttack> moved = new ArrayList<>();
+        for (EvasionAttack c : components) {
+            moved.add(c.budget().isPresent() ? c.withBudget(budget) : c);
+        }
+        return new AutoAttack(budget.norm(), budget.eps(), version, steps, squareQueries, seed, moved);
+    }
+
+    /** @return the most any component needs: gradients if one is white-box, else scores if one needs them */
+    @Override
+    public ModelAccess requires() {
+        ModelAccess most = ModelAccess.LABELS;
         for (EvasionAttack a : components) {
-            names.add(label(a));
+            if (a.requires().compareTo(most) > 0) {
+                most = a.requires();
+            }
         }
-        p.put("components", names);
-        return p;
-    }
-
-    @Override
-    public boolean requiresGradients() {
-        return components.stream().anyMatch(EvasionAttack::requiresGradients);
-    }
-
-    @Override
-    public boolean requiresScores() {
-        return components.stream().anyMatch(EvasionAttack::requiresScores);
+        return most;
     }
 
     @Override
@@ -317,26 +349,20 @@ public final class AutoAttack extends AbstractEvasionAttack {
         Shape sampleShape = ctx.x().getShape().slice(1);
         Budget budget = budget().orElseThrow();
         int[] clean = ctx.cleanPredictions();
-        boolean[] robust = new boolean[n];
-        for (int s = 0; s < n; s++) {
-            robust[s] = ctx.targeted() ? clean[s] != ctx.targetValues()[s] : clean[s] == ctx.labelValues()[s];
-        }
+        boolean[] robust = Batches.not(ctx.adversarialAtStart());
         float[] out = ctx.xData().clone();
         boolean first = true;
         for (EvasionAttack component : components) {
-            if (Rows.count(robust) == 0) {
+            if (Batches.count(robust) == 0) {
                 break;
             }
             // The first component gets exactly the batch the ensemble was given, so its result on
             // every sample is the one it returns when run alone; later ones get the samples still robust.
-            int[] idx = first ? Rows.range(n) : Rows.select(Rows.range(n), robust);
+            int[] idx = first ? Batches.range(n) : Batches.select(Batches.range(n), robust);
             first = false;
             try (NDManager scope = ctx.manager().newSubManager()) {
-                NDArray x = scope.create(Rows.rows(ctx.xData(), idx, dim), Rows.batchShape(idx.length, sampleShape));
-                NDArray labels = scope.create(Rows.pick(ctx.labelValues(), idx));
-                try (AttackResult r = ctx.targeted()
-                        ? component.generate(ctx.model(), x, labels, scope.create(Rows.pick(ctx.targetValues(), idx)))
-                        : component.generate(ctx.model(), x, labels)) {
+                NDArray x = scope.create(Batches.rows(ctx.xData(), idx, dim), Shapes.batch(idx.length, sampleShape));
+                try (AttackResult r = component.generate(ctx.model(), x, ctx.criterion().select(idx))) {
                     ctx.charge(idx, r.queries());
                     float[] adv = r.adversarial().toFloatArray();
                     float[] size = norm == Norm.LINF ? r.linf() : r.l2();
@@ -358,8 +384,7 @@ public final class AutoAttack extends AbstractEvasionAttack {
 
     /** A component's name, with its variant where one name covers several (fab and fab-t). */
     private static String label(EvasionAttack a) {
-        Object variant = a.params().get("variant");
-        return variant != null ? variant.toString() : a.name();
+        return a instanceof FastAdaptiveBoundaryAttack fab ? fab.variant().cliName() : a.name();
     }
 
     private void requireBuiltIn(String parameter) {

@@ -6,21 +6,28 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
+import dev.robust4j.attack.ShrinkingBatch;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.model.Shapes;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Auto-PGD (APGD) of Croce and Hein, "Reliable evaluation of adversarial robustness with an
@@ -328,24 +335,40 @@ public final class AutoPgd extends AbstractEvasionAttack {
         return loss.attackName();
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<AutoPgd> PARAMETERS = Parameters.of(
+            AttackParams.<AutoPgd>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps, AutoPgd::eps),
+            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps, AutoPgd::steps),
+            Param.of("restarts", ParamType.INT, "runs on the samples still robust, >= 1", a -> a.restarts,
+                    AutoPgd::restarts),
+            Param.of("rho", ParamType.FLOAT, "the step-size schedule's success threshold, in (0, 1)", a -> a.rho,
+                    AutoPgd::rho),
+            Param.<AutoPgd, Integer>of("target-classes", ParamType.INT, "target classes tried per sample (apgd-t), >= 1",
+                    a -> a.targetClasses, AutoPgd::targetClasses).shownWhen(a -> a.loss == Loss.TARGETED_DLR),
+            AttackParams.<AutoPgd>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("eps", eps);
-        p.put("steps", steps);
-        p.put("restarts", restarts);
-        p.put("rho", rho);
-        if (loss == Loss.TARGETED_DLR) {
-            p.put("target-classes", targetClasses);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public AutoPgd withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -361,7 +384,7 @@ public final class AutoPgd extends AbstractEvasionAttack {
     @Override
     protected NDArray attack(AttackContext ctx) {
         int k = ctx.model().numClasses();
-        boolean targetedLoss = ctx.targeted() || loss == Loss.TARGETED_DLR;
+        boolean targetedLoss = ctx.criterion().targeted() || loss == Loss.TARGETED_DLR;
         if (loss != Loss.CE) {
             int min = targetedLoss ? 4 : 3;
             if (k < min) {
@@ -371,7 +394,7 @@ public final class AutoPgd extends AbstractEvasionAttack {
         }
         Search search = new Search(ctx, targetedLoss);
         SplittableRandom root = ctx.random();
-        if (loss == Loss.TARGETED_DLR && !ctx.targeted()) {
+        if (loss == Loss.TARGETED_DLR && !ctx.criterion().targeted()) {
             int[][] ranked = otherClassesByLogit(ctx);
             int classes = Math.min(targetClasses, k - 1);
             for (int c = 0; c < classes; c++) {
@@ -384,7 +407,7 @@ public final class AutoPgd extends AbstractEvasionAttack {
                 }
             }
         } else {
-            int[] labels = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
+            int[] labels = ctx.criterion().objectiveClasses();
             for (int r = 0; r < restarts; r++) {
                 search.run(labels, root.split());
             }
@@ -420,18 +443,47 @@ public final class AutoPgd extends AbstractEvasionAttack {
         return out;
     }
 
+    /**
+     * What a run carries from step to step, one row per sample not broken yet.
+     *
+     * @param x the clean inputs
+     * @param label the class the loss refers to (label or target)
+     * @param trueLabel the true label
+     * @param current the current point {@code x(k)}
+     * @param previous the previous point {@code x(k-1)}
+     * @param gradient the loss gradient at the current point
+     * @param best the run's best point
+     * @param bestGradient the gradient at the run's best point
+     */
+    private record Carried(
+            NDArray x, NDArray label, NDArray trueLabel, NDArray current, NDArray previous, NDArray gradient,
+            NDArray best, NDArray bestGradient) implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return Arrays.asList(x, label, trueLabel, current, previous, gradient, best, bestGradient);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            UnaryOperator<NDArray> f = a -> a == null ? null : rows.apply(a);
+            return new Carried(f.apply(x), f.apply(label), f.apply(trueLabel), f.apply(current), f.apply(previous),
+                    f.apply(gradient), f.apply(best), f.apply(bestGradient));
+        }
+    }
+
+    /** One sample's state within a run: its step size, losses and the counters of the two conditions. */
+    private static final class SampleRun {
+        float step;
+        float bestLoss;
+        float lastLoss;
+        int increases;
+        float bestLossAtCheck;
+        boolean halvedAtCheck;
+    }
+
     /** The state of one attack across its runs: every sample's best point so far. */
     private final class Search {
-        private static final int X = 0;
-        private static final int LABEL = 1;
-        private static final int TRUE_LABEL = 2;
-        private static final int CURRENT = 3;
-        private static final int PREVIOUS = 4;
-        private static final int GRADIENT = 5;
-        private static final int BEST = 6;
-        private static final int BEST_GRADIENT = 7;
-        private static final int CARRIED = 8;
-
         private final AttackContext ctx;
         private final boolean targetedLoss;
         private final int dim;
@@ -442,13 +494,8 @@ public final class AutoPgd extends AbstractEvasionAttack {
         final float[] best;
         private final float[] bestLoss;
         private final boolean[] found;
-        /** Per sample, within a run: step size, losses and the counters of the two conditions. */
-        private final float[] step;
-        private final float[] runBestLoss;
-        private final float[] lastLoss;
-        private final int[] increases;
-        private final float[] bestLossAtCheck;
-        private final boolean[] halvedAtCheck;
+        /** Per sample, within a run. */
+        private final SampleRun[] runs;
 
         Search(AttackContext ctx, boolean targetedLoss) {
             this.ctx = ctx;
@@ -461,12 +508,10 @@ public final class AutoPgd extends AbstractEvasionAttack {
             this.bestLoss = new float[n];
             Arrays.fill(bestLoss, Float.NEGATIVE_INFINITY);
             this.found = new boolean[n];
-            this.step = new float[n];
-            this.runBestLoss = new float[n];
-            this.lastLoss = new float[n];
-            this.increases = new int[n];
-            this.bestLossAtCheck = new float[n];
-            this.halvedAtCheck = new boolean[n];
+            this.runs = new SampleRun[n];
+            for (int s = 0; s < n; s++) {
+                runs[s] = new SampleRun();
+            }
         }
 
         /** The objective of a working batch whose true labels are {@code trueLabels}. */
@@ -484,16 +529,15 @@ public final class AutoPgd extends AbstractEvasionAttack {
          * @param random the run's own stream
          */
         void run(int[] objectiveLabels, SplittableRandom random) {
-            int[] idx = unbroken(found);
+            int[] idx = Batches.where(found, false);
             if (idx.length == 0) {
                 return;
             }
-            try (NDManager scope = ctx.manager().newSubManager()) {
-                NDArray[] state = new NDArray[CARRIED];
-                state[X] = scope.create(
-                        Rows.rows(ctx.xData(), idx, dim), Rows.batchShape(idx.length, sampleShape));
-                state[LABEL] = scope.create(Rows.pick(objectiveLabels, idx));
-                state[TRUE_LABEL] = scope.create(Rows.pick(ctx.labelValues(), idx));
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager scope = batch.manager();
+                NDArray x = scope.create(Batches.rows(ctx.xData(), idx, dim), Shapes.batch(idx.length, sampleShape));
+                NDArray label = scope.create(Batches.pick(objectiveLabels, idx));
+                NDArray trueLabel = scope.create(Batches.pick(ctx.labelValues(), idx));
                 // One stream per sample, keyed by the sample itself: its start is the same in any
                 // batch, so AutoAttack's run of this component on a subset starts where a run alone does.
                 long streamSeed = random.nextLong();
@@ -501,62 +545,58 @@ public final class AutoPgd extends AbstractEvasionAttack {
                 for (int j = 0; j < idx.length; j++) {
                     rows[j] = ctx.sampleRandom(streamSeed, idx[j]);
                 }
-                NDArray start = norm.randomStart(scope, state[X].getShape(), eps, rows);
-                state[CURRENT] = state[X].add(clipDelta(state[X], start, bounds));
+                NDArray start = norm.randomStart(scope, x.getShape(), eps, rows);
+                NDArray current = x.add(clipDelta(x, start, bounds));
                 start.close();
                 for (int s : idx) {
-                    step[s] = INITIAL_STEP * eps;
-                    runBestLoss[s] = Float.NEGATIVE_INFINITY;
-                    increases[s] = 0;
-                    halvedAtCheck[s] = false;
+                    SampleRun run = runs[s];
+                    run.step = INITIAL_STEP * eps;
+                    run.bestLoss = Float.NEGATIVE_INFINITY;
+                    run.increases = 0;
+                    run.halvedAtCheck = false;
                 }
+                batch.start(new Carried(x, label, trueLabel, current, null, null, null, null));
                 // Iteration -1 evaluates x(0); iteration i computes x(i + 1) and evaluates it.
-                for (int i = -1; i < steps && idx.length > 0; i++) {
-                    idx = iterate(scope, state, idx, i);
+                for (int i = -1; i < steps && !batch.isEmpty(); i++) {
+                    iterate(batch, i);
                 }
-                if (idx.length > 0) {
-                    keepBest(state[BEST], idx);
+                if (!batch.isEmpty()) {
+                    keepBest(batch.state().best(), batch.samples());
                 }
             }
         }
 
         /** Takes one step (none for {@code i = -1}), evaluates, records and drops successes. */
-        private int[] iterate(NDManager scope, NDArray[] state, int[] idx, int i) {
-            NDArray[] next = new NDArray[CARRIED];
-            int[] nextIdx;
-            try (NDManager it = scope.newSubManager()) {
-                // Slots may share an array (x(0) is current, previous and best): move each once.
-                for (NDArray a : distinct(state)) {
-                    a.tempAttach(it);
-                }
-                NDArray x = state[X];
-                NDArray point = i < 0 ? state[CURRENT] : move(it, state, idx, i == 0 ? 1f : MOMENTUM);
-                Evaluation ev = ctx.evaluate(point, objective(state[TRUE_LABEL]), state[LABEL], idx);
+        private void iterate(ShrinkingBatch<Carried> batch, int i) {
+            try (ShrinkingBatch<Carried>.Step step = batch.step()) {
+                NDManager it = step.manager();
+                Carried st = step.state();
+                int[] idx = step.samples();
+                NDArray point = i < 0 ? st.current() : move(it, st, idx, i == 0 ? 1f : MOMENTUM);
+                Evaluation ev = ctx.evaluate(point, objective(st.trueLabel()), st.label(), idx);
                 boolean[] success = ctx.isSuccess(ev.logits(), idx);
-                if (Rows.count(success) > 0) {
+                if (Batches.count(success) > 0) {
                     record(point, success, idx, it);
                 }
-                boolean[] keep = not(success);
-                nextIdx = Rows.select(idx, keep);
-                if (nextIdx.length == 0) {
-                    return nextIdx;
+                boolean[] keep = Batches.not(success);
+                if (!step.keep(keep)) {
+                    return;
                 }
-                boolean all = nextIdx.length == idx.length;
+                int[] nextIdx = step.keptSamples();
                 float[] values = ev.values().toFloatArray();
-                NDArray gradient = ev.gradient();
-                next[X] = all ? x : Rows.keep(x, keep, it);
-                next[LABEL] = all ? state[LABEL] : Rows.keep(state[LABEL], keep, it);
-                next[TRUE_LABEL] = all ? state[TRUE_LABEL] : Rows.keep(state[TRUE_LABEL], keep, it);
-                next[CURRENT] = all ? point : Rows.keep(point, keep, it);
-                next[GRADIENT] = all ? gradient : Rows.keep(gradient, keep, it);
+                NDArray current = step.rows(point);
+                NDArray gradient = step.rows(ev.gradient());
+                NDArray previous;
+                NDArray runBest;
+                NDArray runBestGradient;
                 if (i < 0) {
-                    next[PREVIOUS] = next[CURRENT];
-                    next[BEST] = next[CURRENT];
-                    next[BEST_GRADIENT] = next[GRADIENT];
+                    previous = current;
+                    runBest = current;
+                    runBestGradient = gradient;
                 } else {
-                    next[PREVIOUS] = all ? state[CURRENT] : Rows.keep(state[CURRENT], keep, it);
-                    next[BEST] = all ? state[BEST] : Rows.keep(state[BEST], keep, it);
-                    next[BEST_GRADIENT] = all ? state[BEST_GRADIENT] : Rows.keep(state[BEST_GRADIENT], keep, it);
+                    previous = step.rows(st.current());
+                    runBest = step.rows(st.best());
+                    runBestGradient = step.rows(st.bestGradient());
                 }
                 // Losses, best points and the counters of the step-size conditions.
                 boolean[] improved = new boolean[nextIdx.length];
@@ -565,61 +605,51 @@ public final class AutoPgd extends AbstractEvasionAttack {
                     if (!keep[r]) {
                         continue;
                     }
-                    int s = idx[r];
+                    SampleRun run = runs[idx[r]];
                     float v = values[r];
                     if (i < 0) {
-                        bestLossAtCheck[s] = v;
-                    } else if (v > lastLoss[s]) {
-                        increases[s]++;
+                        run.bestLossAtCheck = v;
+                    } else if (v > run.lastLoss) {
+                        run.increases++;
                     }
-                    lastLoss[s] = v;
-                    if (v > runBestLoss[s]) {
-                        runBestLoss[s] = v;
+                    run.lastLoss = v;
+                    if (v > run.bestLoss) {
+                        run.bestLoss = v;
                         improved[row] = true;
                     }
                     row++;
                 }
-                if (i >= 0 && Rows.count(improved) > 0) {
-                    next[BEST] = where(it, improved, next[CURRENT], next[BEST]);
-                    next[BEST_GRADIENT] = where(it, improved, next[GRADIENT], next[BEST_GRADIENT]);
+                if (i >= 0 && Batches.count(improved) > 0) {
+                    runBest = where(it, improved, current, runBest);
+                    runBestGradient = where(it, improved, gradient, runBestGradient);
                 }
                 int checkpoint = Arrays.binarySearch(checkpoints, i + 1);
                 if (i >= 0 && checkpoint > 0) {
                     boolean[] halve = checkpoint(nextIdx, checkpoints[checkpoint] - checkpoints[checkpoint - 1]);
-                    if (Rows.count(halve) > 0) {
-                        next[CURRENT] = where(it, halve, next[BEST], next[CURRENT]);
-                        next[GRADIENT] = where(it, halve, next[BEST_GRADIENT], next[GRADIENT]);
+                    if (Batches.count(halve) > 0) {
+                        current = where(it, halve, runBest, current);
+                        gradient = where(it, halve, runBestGradient, gradient);
                     }
                 }
-                for (NDArray a : distinct(next)) {
-                    a.attach(scope);
-                }
+                step.carry(new Carried(step.rows(st.x()), step.rows(st.label()), step.rows(st.trueLabel()), current,
+                        previous, gradient, runBest, runBestGradient));
             }
-            // Arrays replaced this iteration went back to the run's scope: free them now.
-            List<NDArray> kept = distinct(next);
-            for (NDArray old : distinct(state)) {
-                if (kept.stream().noneMatch(a -> a == old)) {
-                    old.close();
-                }
-            }
-            System.arraycopy(next, 0, state, 0, CARRIED);
-            return nextIdx;
         }
 
         /** The momentum step from {@code x(k)} to {@code x(k+1)}. */
-        private NDArray move(NDManager it, NDArray[] state, int[] idx, float alpha) {
-            NDArray x = state[X];
-            NDArray current = state[CURRENT];
+        private NDArray move(NDManager it, Carried st, int[] idx, float alpha) {
+            NDArray x = st.x();
+            NDArray current = st.current();
             float[] eta = new float[idx.length];
             for (int r = 0; r < idx.length; r++) {
-                eta[r] = step[idx[r]];
+                eta[r] = runs[idx[r]].step;
             }
             NDArray etaColumn = it.create(eta, column(idx.length));
-            NDArray z = project(x, current.add(norm.direction(state[GRADIENT]).mul(etaColumn)));
+            NDArray z = project(x, current.add(norm.direction(st.gradient()).mul(etaColumn)));
             if (alpha == 1f) {
                 return z;
             }
-            NDArray moved = current.add(z.sub(current).mul(alpha)).add(current.sub(state[PREVIOUS]).mul(1f - alpha));
+            NDArray moved = current.add(z.sub(current).mul(alpha)).add(current.sub(st.previous()).mul(1f - alpha));
             return project(x, moved);
         }
 
@@ -627,17 +657,17 @@ public final class AutoPgd extends AbstractEvasionAttack {
         private boolean[] checkpoint(int[] idx, int period) {
             boolean[] halve = new boolean[idx.length];
             for (int r = 0; r < idx.length; r++) {
-                int s = idx[r];
-                boolean oscillating = increases[s] < rho * period;
-                boolean stalled = !halvedAtCheck[s] && bestLossAtCheck[s] == runBestLoss[s];
+                SampleRun run = runs[idx[r]];
+                boolean oscillating = run.increases < rho * period;
+                boolean stalled = !run.halvedAtCheck && run.bestLossAtCheck == run.bestLoss;
                 halve[r] = oscillating || stalled;
                 if (halve[r]) {
-                    step[s] /= 2f;
-                    lastLoss[s] = runBestLoss[s];
+                    run.step /= 2f;
+                    run.lastLoss = run.bestLoss;
                 }
-                halvedAtCheck[s] = halve[r];
-                bestLossAtCheck[s] = runBestLoss[s];
-                increases[s] = 0;
+                run.halvedAtCheck = halve[r];
+                run.bestLossAtCheck = run.bestLoss;
+                run.increases = 0;
             }
             return halve;
         }
@@ -650,30 +680,6 @@ public final class AutoPgd extends AbstractEvasionAttack {
         /** Returns {@code clip(x + delta) - x}: the part of a perturbation that keeps {@code x + delta} in bounds. */
         private NDArray clipDelta(NDArray x, NDArray delta, Bounds bounds) {
             return x.add(delta).clip(bounds.min(), bounds.max()).sub(x);
-        }
-
-        /** The samples not broken yet. */
-        private int[] unbroken(boolean[] found) {
-            return Rows.select(Rows.range(found.length), not(found));
-        }
-
-        private boolean[] not(boolean[] flags) {
-            boolean[] out = new boolean[flags.length];
-            for (int i = 0; i < flags.length; i++) {
-                out[i] = !flags[i];
-            }
-            return out;
-        }
-
-        /** The non-null arrays, each once (by identity). */
-        private List<NDArray> distinct(NDArray[] arrays) {
-            List<NDArray> out = new ArrayList<>();
-            for (NDArray a : arrays) {
-                if (a != null && out.stream().noneMatch(b -> b == a)) {
-                    out.add(a);
-                }
-            }
-            return out;
         }
 
         private Shape column(int rows) {
@@ -690,7 +696,7 @@ public final class AutoPgd extends AbstractEvasionAttack {
 
         /** Copies the successful rows of {@code points} into the result. */
         private void record(NDArray points, boolean[] success, int[] idx, NDManager it) {
-            float[] hits = Rows.keep(points, success, it).toFloatArray();
+            float[] hits = Batches.keep(points, success, it).toFloatArray();
             int row = 0;
             for (int r = 0; r < idx.length; r++) {
                 if (success[r]) {
@@ -706,8 +712,8 @@ public final class AutoPgd extends AbstractEvasionAttack {
             float[] points = runBest.toFloatArray();
             for (int r = 0; r < idx.length; r++) {
                 int s = idx[r];
-                if (runBestLoss[s] > bestLoss[s]) {
-                    bestLoss[s] = runBestLoss[s];
+                if (runs[s].bestLoss > bestLoss[s]) {
+                    bestLoss[s] = runs[s].bestLoss;
                     System.arraycopy(points, r * dim, best, s * dim, dim);
                 }
             }

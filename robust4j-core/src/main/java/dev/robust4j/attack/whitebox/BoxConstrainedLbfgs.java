@@ -5,15 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,20 +117,29 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         return "lbfgs";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<BoxConstrainedLbfgs> PARAMETERS = Parameters.of(
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    BoxConstrainedLbfgs::initialConst),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "L-BFGS-B iterations per search, >= 1", a -> a.maxIter,
+                    BoxConstrainedLbfgs::maxIter),
+            Param.of("history", ParamType.INT, "correction pairs kept, >= 1", a -> a.history,
+                    BoxConstrainedLbfgs::history),
+            AttackParams.<BoxConstrainedLbfgs>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("initial-const", initialConst);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("history", history);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -144,8 +159,8 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
         float[] xs = ctx.xData();
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        Objective loss = ctx.targeted() ? Objectives.crossEntropy() : new NotClassCrossEntropy();
+        int[] goal = ctx.criterion().objectiveClasses();
+        Objective loss = ctx.criterion().targeted() ? Objectives.crossEntropy() : new NotClassCrossEntropy();
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(xs, n, dim);
 
@@ -155,7 +170,7 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
             for (int s = 0; s < n; s++) {
                 solvers[s] = new ProjectedLbfgs(Arrays.copyOfRange(xs, s * dim, (s + 1) * dim), history, bounds);
             }
-            int[] idx = Rows.range(n);
+            int[] idx = Batches.range(n);
             for (int call = 0; call < maxIter && idx.length > 0; call++) {
                 float[] trials = new float[idx.length * dim];
                 for (int i = 0; i < idx.length; i++) {
@@ -165,8 +180,8 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
                 float[] gradients;
                 boolean[] success;
                 try (NDManager it = ctx.manager().newSubManager()) {
-                    NDArray batch = it.create(trials, Rows.batchShape(idx.length, sampleShape));
-                    Evaluation ev = ctx.evaluate(batch, loss, it.create(Rows.pick(goal, idx)), idx);
+                    NDArray batch = it.create(trials, Shapes.batch(idx.length, sampleShape));
+                    Evaluation ev = ctx.evaluate(batch, loss, it.create(Batches.pick(goal, idx)), idx);
                     values = ev.values().toFloatArray();
                     gradients = ev.gradient().toFloatArray();
                     success = ctx.isSuccess(ev.logits(), idx);

@@ -1,6 +1,7 @@
 package dev.robust4j.attack.whitebox;
 
 import ai.djl.ndarray.NDArray;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
 
@@ -20,9 +21,9 @@ final class CarliniLoss implements Objective {
     private final float confidence;
     private final boolean targeted;
 
-    CarliniLoss(float confidence, boolean targeted) {
+    CarliniLoss(float confidence, Criterion criterion) {
         this.confidence = confidence;
-        this.targeted = targeted;
+        this.targeted = criterion.targeted();
     }
 
     @Override

@@ -5,11 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.attack.ShrinkingBatch;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -139,22 +149,33 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         return "cw-l2";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<CarliniWagnerL2> PARAMETERS = Parameters.of(
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa the adversarial must reach, >= 0",
+                    a -> a.confidence, CarliniWagnerL2::confidence),
+            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
+                    CarliniWagnerL2::learningRate),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
+                    CarliniWagnerL2::maxIter),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    CarliniWagnerL2::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    CarliniWagnerL2::abortEarly),
+            AttackParams.<CarliniWagnerL2>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("confidence", confidence);
-        p.put("learning-rate", learningRate);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("initial-const", initialConst);
-        p.put("abort-early", abortEarly);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -176,8 +197,8 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         Bounds bounds = ctx.model().bounds();
         float half = bounds.width() / 2;
         float mid = (bounds.min() + bounds.max()) / 2;
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
+        int[] goal = ctx.criterion().objectiveClasses();
+        CarliniLoss loss = new CarliniLoss(confidence, ctx.criterion());
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(ctx.xData(), n, dim);
         EarlyAbort abort = new EarlyAbort(n, maxIter);
@@ -185,8 +206,9 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         for (int round = 0; round < binarySearchSteps; round++) {
             boolean[] roundSuccess = new boolean[n];
             abort.reset();
-            int[] idx = Rows.range(n);
-            try (NDManager scope = ctx.manager().newSubManager()) {
+            int[] idx = Batches.range(n);
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager scope = batch.manager();
                 NDArray x = scope.create(ctx.xData(), new Shape(n, dim));
                 // w0 = atanh(u) = log((1 + u) / (1 - u)) / 2 of the input scaled to u in (-1, 1); the
                 // factor keeps it finite at the bounds. (The PyTorch engine has no atanh.)
@@ -194,21 +216,25 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                 NDArray w = u.add(1f).div(u.neg().add(1f)).log().mul(0.5f);
                 NDArray m = scope.zeros(x.getShape());
                 NDArray v = scope.zeros(x.getShape());
-                NDArray labels = scope.create(Rows.pick(goal, idx));
-                NDArray c = Rows.column(scope, search.values(idx));
-                for (int iter = 0; iter < maxIter && idx.length > 0; iter++) {
-                    NDArray[] carried = {x, w, m, v, labels, c};
-                    NDArray[] next;
-                    int[] nextIdx = idx;
-                    NDManager it = Rows.open(scope, carried);
-                    try {
+                NDArray labels = scope.create(Batches.pick(goal, idx));
+                NDArray c = Batches.column(scope, search.values(idx));
+                batch.start(new Carried(x, w, m, v, labels, c));
+                for (int iter = 0; iter < maxIter && !batch.isEmpty(); iter++) {
+                    try (ShrinkingBatch<Carried>.Step it = batch.step()) {
+                        idx = it.samples();
+                        x = it.state().x();
+                        w = it.state().w();
+                        m = it.state().m();
+                        v = it.state().v();
+                        labels = it.state().labels();
+                        c = it.state().c();
                         NDArray th = w.tanh();
                         NDArray xAdv = th.mul(half).add(mid).clip(bounds.min(), bounds.max());
                         Evaluation ev = ctx.evaluate(
-                                xAdv.reshape(Rows.batchShape(idx.length, sampleShape)), loss, labels, idx);
+                                xAdv.reshape(Shapes.batch(idx.length, sampleShape)), loss, labels, idx);
                         NDArray diff = xAdv.sub(x);
                         float[] l2sq = diff.square().sum(new int[] {1}).toFloatArray();
-                        float[] margins = loss.goalMargins(ev.logits().toFloatArray(), k, Rows.pickInts(goal, idx));
+                        float[] margins = loss.goalMargins(ev.logits().toFloatArray(), k, Batches.pickInts(goal, idx));
                         boolean[] success = loss.succeeded(margins);
                         boolean[] verdict = ctx.isSuccess(ev.logits(), idx);
                         for (int i = 0; i < idx.length; i++) {
@@ -232,29 +258,37 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
                         NDArray gradX = diff.mul(2f).add(ev.gradient().reshape(idx.length, dim).mul(c));
                         NDArray gradW = gradX.mul(th.square().neg().add(1f)).mul(half);
                         Adam.Step step = Adam.step(w, gradW, m, v, iter + 1, learningRate);
-                        next = new NDArray[] {x, step.param(), step.m(), step.v(), labels, c};
-                        if (!Rows.all(keep)) {
-                            nextIdx = Rows.select(idx, keep);
-                            next = nextIdx.length == 0 ? null : Rows.keep(next, keep, it);
+                        if (it.keep(keep)) {
+                            it.carry(it.kept(new Carried(x, step.param(), step.m(), step.v(), labels, c)));
                         }
-                    } catch (RuntimeException e) {
-                        it.close();
-                        throw e;
-                    }
-                    Rows.close(it, scope, carried, next);
-                    idx = nextIdx;
-                    if (next != null) {
-                        x = next[0];
-                        w = next[1];
-                        m = next[2];
-                        v = next[3];
-                        labels = next[4];
-                        c = next[5];
                     }
                 }
             }
             search.update(roundSuccess);
         }
         return ctx.manager().create(best.points(), ctx.x().getShape());
+    }
+
+    /**
+     * What an iteration carries to the next, one row per sample still searched.
+     *
+     * @param x the clean inputs, flattened
+     * @param w the tanh-space variable
+     * @param m Adam's first moment
+     * @param v Adam's second moment
+     * @param labels the classes the loss refers to
+     * @param c the constants, a column
+     */
+    private record Carried(NDArray x, NDArray w, NDArray m, NDArray v, NDArray labels, NDArray c) implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return List.of(x, w, m, v, labels, c);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            return new Carried(rows.apply(x), rows.apply(w), rows.apply(m), rows.apply(v), rows.apply(labels), rows.apply(c));
+        }
     }
 }

@@ -5,12 +5,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
+import dev.robust4j.attack.ShrinkingBatch;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -118,20 +128,37 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         return "cw-linf";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<CarliniWagnerLinf> PARAMETERS = Parameters.of(
+            Param.of("eps", ParamType.FLOAT, "radius of the linf ball, > 0 (default 0.1)", a -> a.eps,
+                    CarliniWagnerLinf::eps),
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
+                    CarliniWagnerLinf::confidence),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
+                    CarliniWagnerLinf::maxIter),
+            AttackParams.<CarliniWagnerLinf>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("eps", eps);
-        p.put("confidence", confidence);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public CarliniWagnerLinf withBudget(Budget budget) {
+        if (budget.norm() != Norm.LINF) {
+            throw new IllegalArgumentException("attack cw-linf takes a linf budget, got " + budget.norm().cliName());
+        }
+        return eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -152,8 +179,8 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
         float[] xs = ctx.xData();
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
+        int[] goal = ctx.criterion().objectiveClasses();
+        CarliniLoss loss = new CarliniLoss(confidence, ctx.criterion());
         BestAdversarials best = new BestAdversarials(xs, n, dim);
         float[] lower = new float[n];
         float[] radius = new float[n];
@@ -162,7 +189,7 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         Arrays.fill(searching, true);
 
         for (int round = 0; round < binarySearchSteps; round++) {
-            int[] idx = Rows.select(Rows.range(n), searching);
+            int[] idx = Batches.select(Batches.range(n), searching);
             if (idx.length == 0) {
                 break;
             }
@@ -181,22 +208,26 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
                 radii0[i] = radius[s];
                 step[i] = 2.5f * radius[s] / maxIter;
             }
-            try (NDManager scope = ctx.manager().newSubManager()) {
-                NDArray x = scope.create(Rows.rows(xs, idx, dim), new Shape(idx.length, dim));
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager scope = batch.manager();
+                NDArray x = scope.create(Batches.rows(xs, idx, dim), new Shape(idx.length, dim));
                 NDArray delta = scope.create(start, new Shape(idx.length, dim));
-                NDArray labels = scope.create(Rows.pick(goal, idx));
-                NDArray radii = Rows.column(scope, radii0);
-                NDArray steps = Rows.column(scope, step);
-                for (int iter = 0; iter < maxIter && idx.length > 0; iter++) {
-                    NDArray[] carried = {x, delta, labels, radii, steps};
-                    NDArray[] next;
-                    int[] nextIdx = idx;
-                    NDManager it = Rows.open(scope, carried);
-                    try {
+                NDArray labels = scope.create(Batches.pick(goal, idx));
+                NDArray radii = Batches.column(scope, radii0);
+                NDArray steps = Batches.column(scope, step);
+                batch.start(new Carried(x, delta, labels, radii, steps));
+                for (int iter = 0; iter < maxIter && !batch.isEmpty(); iter++) {
+                    try (ShrinkingBatch<Carried>.Step it = batch.step()) {
+                        idx = it.samples();
+                        x = it.state().x();
+                        delta = it.state().delta();
+                        labels = it.state().labels();
+                        radii = it.state().radii();
+                        steps = it.state().steps();
                         NDArray xAdv = x.add(delta).clip(bounds.min(), bounds.max());
                         Evaluation ev = ctx.evaluate(
-                                xAdv.reshape(Rows.batchShape(idx.length, sampleShape)), loss, labels, idx);
-                        float[] margins = loss.goalMargins(ev.logits().toFloatArray(), k, Rows.pickInts(goal, idx));
+                                xAdv.reshape(Shapes.batch(idx.length, sampleShape)), loss, labels, idx);
+                        float[] margins = loss.goalMargins(ev.logits().toFloatArray(), k, Batches.pickInts(goal, idx));
                         boolean[] success = loss.succeeded(margins);
                         boolean[] verdict = ctx.isSuccess(ev.logits(), idx);
                         float[] linf = xAdv.sub(x).abs().max(new int[] {1}).toFloatArray();
@@ -210,27 +241,9 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
                         NDArray moved = delta.sub(ev.gradient().reshape(idx.length, dim).sign().mul(steps));
                         NDArray projected = moved.maximum(radii.neg()).minimum(radii);
                         NDArray inBox = x.add(projected).clip(bounds.min(), bounds.max()).sub(x);
-                        next = new NDArray[] {x, inBox, labels, radii, steps};
-                        if (Rows.count(success) > 0) {
-                            boolean[] keep = new boolean[idx.length];
-                            for (int i = 0; i < idx.length; i++) {
-                                keep[i] = !success[i];
-                            }
-                            nextIdx = Rows.select(idx, keep);
-                            next = nextIdx.length == 0 ? null : Rows.keep(next, keep, it);
+                        if (it.keep(Batches.not(success))) {
+                            it.carry(it.kept(new Carried(x, inBox, labels, radii, steps)));
                         }
-                    } catch (RuntimeException e) {
-                        it.close();
-                        throw e;
-                    }
-                    Rows.close(it, scope, carried, next);
-                    idx = nextIdx;
-                    if (next != null) {
-                        x = next[0];
-                        delta = next[1];
-                        labels = next[2];
-                        radii = next[3];
-                        steps = next[4];
                     }
                 }
             }
@@ -250,5 +263,27 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
             }
         }
         return ctx.manager().create(best.points(), ctx.x().getShape());
+    }
+
+    /**
+     * What an iteration carries to the next, one row per sample still searched.
+     *
+     * @param x the clean inputs, flattened
+     * @param delta the perturbation
+     * @param labels the classes the loss refers to
+     * @param radii the L-inf radii, a column
+     * @param steps the step sizes, a column
+     */
+    private record Carried(NDArray x, NDArray delta, NDArray labels, NDArray radii, NDArray steps) implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return List.of(x, delta, labels, radii, steps);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            return new Carried(rows.apply(x), rows.apply(delta), rows.apply(labels), rows.apply(radii), rows.apply(steps));
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.robust4j.attack.whitebox;
 
+import dev.robust4j.attack.Batches;
+
 /**
  * The per-sample binary search over the trade-off constant {@code c} of Carlini and Wagner
  * (2017), shared by C&amp;W L2, EAD and L-BFGS. Each sample keeps its own bracket
@@ -26,7 +28,7 @@ final class ConstSearch {
 
     /** @return the constants of the given samples, for this round */
     float[] values(int[] idx) {
-        return Rows.pick(c, idx);
+        return Batches.pick(c, idx);
     }
 
     /** @return the constant of one sample */

@@ -6,15 +6,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -139,25 +145,38 @@ public final class DeepFool extends AbstractEvasionAttack {
         return "deepfool";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<DeepFool> PARAMETERS = Parameters.of(
+            AttackParams.<DeepFool>norm(DeepFool::norm, a -> a.norm),
+            Param.of("candidates", ParamType.INT, "classes considered, >= 2", a -> a.candidates,
+                    DeepFool::candidates),
+            Param.of("overshoot", ParamType.FLOAT, "relative overshoot past the boundary, >= 0", a -> a.overshoot,
+                    DeepFool::overshoot),
+            Param.of("max-iter", ParamType.INT, "linearisation steps per sample, >= 1", a -> a.maxIter,
+                    DeepFool::maxIter));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("norm", norm.cliName());
-        p.put("candidates", candidates);
-        p.put("overshoot", overshoot);
-        p.put("max-iter", maxIter);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
     }
 
     /** @return false: DeepFool is untargeted in the paper */
     @Override
     public boolean supportsTargeted() {
         return false;
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     /** @return empty: DeepFool minimises the norm instead of respecting a budget */
@@ -188,16 +207,16 @@ public final class DeepFool extends AbstractEvasionAttack {
         for (int i = 0; i < correct.length; i++) {
             correct[i] = clean[i] == ctx.labelValues()[i];
         }
-        int[] idx = Rows.where(correct, true);
+        int[] idx = Batches.where(correct, true);
         if (idx.length == 0) {
             return ctx.manager().create(out, ctx.x().getShape());
         }
         // candidate[s][0] is the clean prediction, then the other classes by decreasing clean logit.
         int[][] candidate = new int[ctx.size()][];
         NDManager scope = ctx.manager();
-        NDArray x0 = scope.create(Rows.rows(ctx.xData(), idx, dim), new Shape(idx.length, dim));
+        NDArray x0 = scope.create(Batches.rows(ctx.xData(), idx, dim), new Shape(idx.length, dim));
         NDArray rTot = scope.zeros(x0.getShape());
-        NDArray origin = scope.create(Rows.pick(clean, idx));
+        NDArray origin = scope.create(Batches.pick(clean, idx));
 
         for (int it = 0; it < maxIter && idx.length > 0; it++) {
             NDArray[] kept = {x0, rTot, origin};
@@ -208,7 +227,7 @@ public final class DeepFool extends AbstractEvasionAttack {
                     a.tempAttach(step);
                 }
                 NDArray flat = it == 0 ? x0 : x0.add(rTot.mul(scale)).clip(bounds.min(), bounds.max());
-                Evaluation e0 = ctx.evaluate(flat.reshape(Rows.batchShape(idx.length, sampleShape)), logit, origin, idx);
+                Evaluation e0 = ctx.evaluate(flat.reshape(Shapes.batch(idx.length, sampleShape)), logit, origin, idx);
                 NDArray logits = e0.logits();
                 NDArray g0 = e0.gradient().reshape(idx.length, dim);
                 NDArray cur = x0;
@@ -220,25 +239,25 @@ public final class DeepFool extends AbstractEvasionAttack {
                     rankCandidates(logits.toFloatArray(), numClasses, c, idx, clean, candidate);
                 } else {
                     boolean[] success = ctx.isSuccess(logits, idx);
-                    if (Rows.count(success) > 0) {
+                    if (Batches.count(success) > 0) {
                         float[] rows = flat.toFloatArray();
                         for (int i = 0; i < idx.length; i++) {
                             if (success[i]) {
                                 System.arraycopy(rows, i * dim, out, idx[i] * dim, dim);
                             }
                         }
-                        boolean[] keep = Rows.not(success);
-                        nextIdx = Rows.select(idx, keep);
+                        boolean[] keep = Batches.not(success);
+                        nextIdx = Batches.select(idx, keep);
                         if (nextIdx.length == 0) {
                             idx = nextIdx;
                             break;
                         }
-                        cur = Rows.keep(x0, keep, step);
-                        curR = Rows.keep(rTot, keep, step);
-                        curOrigin = Rows.keep(origin, keep, step);
-                        point = Rows.keep(flat, keep, step);
-                        logits = Rows.keep(logits, keep, step);
-                        g0 = Rows.keep(g0, keep, step);
+                        cur = Batches.keep(x0, keep, step);
+                        curR = Batches.keep(rTot, keep, step);
+                        curOrigin = Batches.keep(origin, keep, step);
+                        point = Batches.keep(flat, keep, step);
+                        logits = Batches.keep(logits, keep, step);
+                        g0 = Batches.keep(g0, keep, step);
                     }
                 }
                 NDArray r = step(ctx, point, logits, g0, curOrigin, candidate, nextIdx, c, sampleShape, dim);
@@ -280,7 +299,7 @@ public final class DeepFool extends AbstractEvasionAttack {
             AttackContext ctx, NDArray point, NDArray logits, NDArray g0, NDArray origin,
             int[][] candidate, int[] idx, int c, Shape sampleShape, int dim) {
         NDManager m = point.getManager();
-        NDArray input = point.reshape(Rows.batchShape(idx.length, sampleShape));
+        NDArray input = point.reshape(Shapes.batch(idx.length, sampleShape));
         NDArray z0 = Objectives.pick(logits, origin);
         NDArray bestDist = null;
         NDArray bestW = null;

@@ -5,11 +5,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.attack.ShrinkingBatch;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -193,24 +203,37 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         return "ead";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<ElasticNetAttack> PARAMETERS = Parameters.of(
+            Param.of("beta", ParamType.FLOAT, "weight of the L1 term, >= 0", a -> a.beta, ElasticNetAttack::beta),
+            Param.of("decision-rule", ParamType.choice("en|l1", DecisionRule::parse),
+                    "which iterate is kept: en (elastic net) or l1", a -> a.decisionRule.cliName(),
+                    ElasticNetAttack::decisionRule),
+            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
+                    ElasticNetAttack::confidence),
+            Param.of("learning-rate", ParamType.FLOAT, "initial ISTA step, > 0", a -> a.learningRate,
+                    ElasticNetAttack::learningRate),
+            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
+                    a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
+            Param.of("max-iter", ParamType.INT, "iterations per search, >= 1", a -> a.maxIter,
+                    ElasticNetAttack::maxIter),
+            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
+                    ElasticNetAttack::initialConst),
+            Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
+                    ElasticNetAttack::abortEarly),
+            AttackParams.<ElasticNetAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("beta", beta);
-        p.put("decision-rule", decisionRule.cliName());
-        p.put("confidence", confidence);
-        p.put("learning-rate", learningRate);
-        p.put("binary-search-steps", binarySearchSteps);
-        p.put("max-iter", maxIter);
-        p.put("initial-const", initialConst);
-        p.put("abort-early", abortEarly);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -230,8 +253,8 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         int k = ctx.model().numClasses();
         Shape sampleShape = ctx.x().getShape().slice(1);
         Bounds bounds = ctx.model().bounds();
-        int[] goal = ctx.targeted() ? ctx.targetValues() : ctx.labelValues();
-        CarliniLoss loss = new CarliniLoss(confidence, ctx.targeted());
+        int[] goal = ctx.criterion().objectiveClasses();
+        CarliniLoss loss = new CarliniLoss(confidence, ctx.criterion());
         ConstSearch search = new ConstSearch(n, initialConst);
         BestAdversarials best = new BestAdversarials(ctx.xData(), n, dim);
         EarlyAbort abort = new EarlyAbort(n, maxIter);
@@ -239,22 +262,26 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         for (int round = 0; round < binarySearchSteps; round++) {
             boolean[] roundSuccess = new boolean[n];
             abort.reset();
-            int[] idx = Rows.range(n);
-            try (NDManager scope = ctx.manager().newSubManager()) {
+            int[] idx = Batches.range(n);
+            try (ShrinkingBatch<Carried> batch = new ShrinkingBatch<>(ctx.manager(), idx)) {
+                NDManager scope = batch.manager();
                 NDArray x = scope.create(ctx.xData(), new Shape(n, dim));
                 NDArray current = x.duplicate();
                 NDArray slack = x.duplicate();
-                NDArray labels = scope.create(Rows.pick(goal, idx));
-                NDArray c = Rows.column(scope, search.values(idx));
-                for (int iter = 0; iter < maxIter && idx.length > 0; iter++) {
-                    NDArray[] carried = {x, current, slack, labels, c};
-                    NDArray[] next;
-                    int[] nextIdx = idx;
-                    NDManager it = Rows.open(scope, carried);
-                    try {
-                        Shape batch = Rows.batchShape(idx.length, sampleShape);
+                NDArray labels = scope.create(Batches.pick(goal, idx));
+                NDArray c = Batches.column(scope, search.values(idx));
+                batch.start(new Carried(x, current, slack, labels, c));
+                for (int iter = 0; iter < maxIter && !batch.isEmpty(); iter++) {
+                    try (ShrinkingBatch<Carried>.Step it = batch.step()) {
+                        idx = it.samples();
+                        x = it.state().x();
+                        current = it.state().current();
+                        slack = it.state().slack();
+                        labels = it.state().labels();
+                        c = it.state().c();
+                        Shape rowsShape = Shapes.batch(idx.length, sampleShape);
                         float rate = (float) (learningRate * Math.sqrt(1 - iter / (double) maxIter));
-                        Evaluation ev = ctx.evaluate(slack.reshape(batch), loss, labels, idx);
+                        Evaluation ev = ctx.evaluate(slack.reshape(rowsShape), loss, labels, idx);
                         NDArray gradient = slack.sub(x).mul(2f).add(ev.gradient().reshape(idx.length, dim).mul(c));
                         NDArray diff = slack.sub(gradient.mul(rate)).sub(x);
                         NDArray shrunk = diff.sign().mul(diff.abs().sub(beta).maximum(0f));
@@ -263,8 +290,8 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                         NDArray nextSlack = updated.add(updated.sub(current).mul(momentum))
                                 .clip(bounds.min(), bounds.max());
 
-                        NDArray logits = ctx.predict(updated.reshape(batch), idx);
-                        float[] margins = loss.goalMargins(logits.toFloatArray(), k, Rows.pickInts(goal, idx));
+                        NDArray logits = ctx.predict(updated.reshape(rowsShape), idx);
+                        float[] margins = loss.goalMargins(logits.toFloatArray(), k, Batches.pickInts(goal, idx));
                         boolean[] success = loss.succeeded(margins);
                         boolean[] verdict = ctx.isSuccess(logits, idx);
                         NDArray delta = updated.sub(x);
@@ -291,28 +318,36 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
                             }
                             keep = abort.keep(iter, idx, total);
                         }
-                        next = new NDArray[] {x, updated, nextSlack, labels, c};
-                        if (!Rows.all(keep)) {
-                            nextIdx = Rows.select(idx, keep);
-                            next = nextIdx.length == 0 ? null : Rows.keep(next, keep, it);
+                        if (it.keep(keep)) {
+                            it.carry(it.kept(new Carried(x, updated, nextSlack, labels, c)));
                         }
-                    } catch (RuntimeException e) {
-                        it.close();
-                        throw e;
-                    }
-                    Rows.close(it, scope, carried, next);
-                    idx = nextIdx;
-                    if (next != null) {
-                        x = next[0];
-                        current = next[1];
-                        slack = next[2];
-                        labels = next[3];
-                        c = next[4];
                     }
                 }
             }
             search.update(roundSuccess);
         }
         return ctx.manager().create(best.points(), ctx.x().getShape());
+    }
+
+    /**
+     * What an iteration carries to the next, one row per sample still searched.
+     *
+     * @param x the clean inputs, flattened
+     * @param current the current iterate
+     * @param slack the slack (momentum) variable
+     * @param labels the classes the loss refers to
+     * @param c the constants, a column
+     */
+    private record Carried(NDArray x, NDArray current, NDArray slack, NDArray labels, NDArray c) implements ShrinkingBatch.State<Carried> {
+
+        @Override
+        public List<NDArray> arrays() {
+            return List.of(x, current, slack, labels, c);
+        }
+
+        @Override
+        public Carried map(UnaryOperator<NDArray> rows) {
+            return new Carried(rows.apply(x), rows.apply(current), rows.apply(slack), rows.apply(labels), rows.apply(c));
+        }
     }
 }

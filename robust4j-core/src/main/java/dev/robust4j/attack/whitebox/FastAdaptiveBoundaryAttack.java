@@ -5,15 +5,22 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
+import dev.robust4j.attack.Batches;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -281,29 +288,58 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         return "fab";
     }
 
+    /** @return the variant: {@link Variant#FAB_T} (targeted) or {@link Variant#FAB} */
+    public Variant variant() {
+        return variant;
+    }
+
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<FastAdaptiveBoundaryAttack> PARAMETERS = Parameters.of(
+            Param.of("variant", ParamType.choice("fab-t|fab", Variant::parse), "fab-t (targeted, default) or fab",
+                    a -> a.variant.cliName(), FastAdaptiveBoundaryAttack::variant),
+            AttackParams.<FastAdaptiveBoundaryAttack>norm(FastAdaptiveBoundaryAttack::norm, a -> a.norm),
+            Param.of("eps", ParamType.FLOAT, "optional radius: success only inside it, > 0", a -> a.eps,
+                    FastAdaptiveBoundaryAttack::eps),
+            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps,
+                    FastAdaptiveBoundaryAttack::steps),
+            Param.of("alpha-max", ParamType.FLOAT, "largest step towards the clean input, in [0, 1]",
+                    a -> a.alphaMax, FastAdaptiveBoundaryAttack::alphaMax),
+            Param.of("eta", ParamType.FLOAT, "overshoot of the projection, >= 1", a -> a.eta,
+                    FastAdaptiveBoundaryAttack::eta),
+            Param.of("beta", ParamType.FLOAT, "final backward-step factor, in (0, 1]", a -> a.beta,
+                    FastAdaptiveBoundaryAttack::beta),
+            Param.of("restarts", ParamType.INT, "random restarts, >= 1", a -> a.restarts,
+                    FastAdaptiveBoundaryAttack::restarts),
+            Param.of("target-classes", ParamType.INT, "target classes tried (fab-t), >= 1", a -> a.targetClasses,
+                    FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T),
+            AttackParams.<FastAdaptiveBoundaryAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("variant", variant.cliName());
-        p.put("norm", norm.cliName());
-        if (eps != null) {
-            p.put("eps", eps);
-        }
-        p.put("steps", steps);
-        p.put("alpha-max", alphaMax);
-        p.put("eta", eta);
-        p.put("beta", beta);
-        p.put("restarts", restarts);
-        if (variant == Variant.FAB_T) {
-            p.put("target-classes", targetClasses);
-        }
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public Optional<Norm> normParameter() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public Optional<Norm> budgetNorm() {
+        return Optional.of(norm);
+    }
+
+    @Override
+    public FastAdaptiveBoundaryAttack withBudget(Budget budget) {
+        return norm(budget.norm()).eps(budget.eps());
+    }
+
+    @Override
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     @Override
@@ -325,22 +361,20 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         float[] best = ctx.xData().clone();
         double[] bestNorm = new double[n];
         Arrays.fill(bestNorm, Double.POSITIVE_INFINITY);
-        boolean[] done = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            done[i] = ctx.targeted() ? clean[i] == ctx.targetValues()[i] : clean[i] != ctx.labelValues()[i];
-        }
+        boolean[] done = ctx.adversarialAtStart();
         double threshold = eps == null ? Double.POSITIVE_INFINITY : eps;
         Run run = new Run(ctx, best, bestNorm);
         SplittableRandom root = ctx.random();
 
-        if (ctx.targeted() || variant == Variant.FAB) {
+        Criterion criterion = ctx.criterion();
+        if (criterion.targeted() || variant == Variant.FAB) {
             for (int r = 0; r < restarts; r++) {
                 SplittableRandom random = root.split();
-                int[] idx = Rows.where(done, false);
+                int[] idx = Batches.where(done, false);
                 if (idx.length == 0) {
                     break;
                 }
-                int[] targets = ctx.targeted() ? Rows.pickInts(ctx.targetValues(), idx) : null;
+                int[] targets = criterion.select(idx).targets(); // null when untargeted
                 run.attack(idx, targets, r > 0, random);
                 markDone(done, bestNorm, threshold);
             }
@@ -350,7 +384,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
             for (int t = 0; t < tries; t++) {
                 for (int r = 0; r < restarts; r++) {
                     SplittableRandom random = root.split();
-                    int[] idx = Rows.where(done, false);
+                    int[] idx = Batches.where(done, false);
                     if (idx.length == 0) {
                         break;
                     }
@@ -375,14 +409,14 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
     /** Per sample still to attack, the other classes by decreasing clean logit (one prediction). */
     private static int[][] rankTargets(AttackContext ctx, boolean[] done, int numClasses) {
         int[][] ranked = new int[ctx.size()][];
-        int[] idx = Rows.where(done, false);
+        int[] idx = Batches.where(done, false);
         if (idx.length == 0) {
             return ranked;
         }
         float[] logits;
         try (NDManager m = ctx.manager().newSubManager()) {
-            NDArray x = m.create(Rows.rows(ctx.xData(), idx, ctx.sampleSize()),
-                    Rows.batchShape(idx.length, ctx.x().getShape().slice(1)));
+            NDArray x = m.create(Batches.rows(ctx.xData(), idx, ctx.sampleSize()),
+                    Shapes.batch(idx.length, ctx.x().getShape().slice(1)));
             logits = ctx.predict(x, idx).toFloatArray();
         }
         int[] clean = ctx.cleanPredictions();
@@ -432,7 +466,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
          */
         void attack(int[] idx, int[] targets, boolean randomStart, SplittableRandom random) {
             int m = idx.length;
-            float[] x0 = Rows.rows(ctx.xData(), idx, dim);
+            float[] x0 = Batches.rows(ctx.xData(), idx, dim);
             float[] x1 = randomStart ? randomStart(x0, m, random) : x0.clone();
             int[] origin = new int[m];
             for (int i = 0; i < m; i++) {
@@ -442,17 +476,17 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
             float[] dg = new float[m * dim];
             float[] d1 = new float[dim];
             float[] d2 = new float[dim];
-            Shape shape = Rows.batchShape(m, sampleShape);
+            Shape shape = Shapes.batch(m, sampleShape);
             for (int it = 0; it < steps; it++) {
                 try (NDManager step = ctx.manager().newSubManager()) {
                     NDArray point = step.create(x1, shape);
                     if (targets != null) {
-                        NDArray target = step.create(Rows.longs(targets));
+                        NDArray target = step.create(Batches.longs(targets));
                         // FAB-T: the boundary between the target and the clean class, as AutoAttack;
                         // given targets: the boundary of the target's region, z_t - max_{j != t} z_j.
-                        Objective objective = ctx.targeted()
+                        Objective objective = ctx.criterion().targeted()
                                 ? Objectives.margin().negate()
-                                : Objectives.logitDifference(step.create(Rows.longs(origin)));
+                                : Objectives.logitDifference(step.create(Batches.longs(origin)));
                         Evaluation ev = ctx.evaluate(point, objective, target, idx);
                         System.arraycopy(ev.values().toFloatArray(), 0, df, 0, m);
                         System.arraycopy(ev.gradient().toFloatArray(), 0, dg, 0, m * dim);

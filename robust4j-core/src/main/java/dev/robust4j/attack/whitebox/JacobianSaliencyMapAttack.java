@@ -5,12 +5,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AbstractEvasionAttack;
 import dev.robust4j.attack.AttackContext;
+import dev.robust4j.attack.AttackParams;
+import dev.robust4j.attack.Batches;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Shapes;
 import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objectives;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -110,18 +116,25 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         return "jsma";
     }
 
+    /**
+     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
+     * JSON record report them, help lists them.
+     */
+    public static final Parameters<JacobianSaliencyMapAttack> PARAMETERS = Parameters.of(
+            Param.of("theta", ParamType.FLOAT, "change per modified feature, non-zero", a -> a.theta,
+                    JacobianSaliencyMapAttack::theta),
+            Param.of("gamma", ParamType.FLOAT, "largest fraction of features modified, in (0, 1]", a -> a.gamma,
+                    JacobianSaliencyMapAttack::gamma),
+            AttackParams.<JacobianSaliencyMapAttack>seed((a, v) -> a.seed(v)));
+
     @Override
     public Map<String, Object> params() {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("theta", theta);
-        p.put("gamma", gamma);
-        p.put("seed", seed);
-        return p;
+        return PARAMETERS.values(this);
     }
 
     @Override
-    public boolean requiresGradients() {
-        return true;
+    public ModelAccess requires() {
+        return ModelAccess.GRADIENTS;
     }
 
     /** @return empty: the L0 budget {@code gamma} is enforced by the algorithm itself */
@@ -143,7 +156,8 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         Bounds bounds = ctx.model().bounds();
         boolean increase = theta > 0;
         float limit = increase ? bounds.max() : bounds.min();
-        int[] targets = ctx.targeted() ? ctx.targetValues() : randomTargets(ctx);
+        // Untargeted, JSMA aims at a random other class per sample (as ART does).
+        int[] targets = ctx.criterion().targeted() ? ctx.criterion().targets() : randomTargets(ctx);
         int maxChanged = (int) Math.floor((double) gamma * dim);
 
         float[] x = ctx.xData().clone();
@@ -153,19 +167,19 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         for (int i = 0; i < n * dim; i++) {
             domain[i] = increase ? x[i] < limit : x[i] > limit;
         }
-        int[] idx = Rows.where(new boolean[n], false);
+        int[] idx = Batches.where(new boolean[n], false);
         while (idx.length > 0) {
             boolean[] able = new boolean[idx.length];
             for (int i = 0; i < idx.length; i++) {
                 able[i] = canContinue(domain, changed, idx[i] * dim, dim, maxChanged - changedCount[idx[i]]);
             }
-            idx = Rows.select(idx, able);
+            idx = Batches.select(idx, able);
             if (idx.length == 0) {
                 break;
             }
             try (NDManager step = ctx.manager().newSubManager()) {
-                NDArray point = step.create(Rows.rows(x, idx, dim), Rows.batchShape(idx.length, sampleShape));
-                NDArray target = step.create(Rows.pick(targets, idx));
+                NDArray point = step.create(Batches.rows(x, idx, dim), Shapes.batch(idx.length, sampleShape));
+                NDArray target = step.create(Batches.pick(targets, idx));
                 // The gradient of -log F_t: alpha up to the positive factor F_t, with the sign reversed.
                 Evaluation forTarget = ctx.evaluate(point, Objectives.crossEntropy(), target, idx);
                 boolean[] done = ctx.isSuccess(forTarget.logits(), idx);
@@ -201,7 +215,7 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
                     }
                     going[i] = true;
                 }
-                idx = Rows.select(idx, going);
+                idx = Batches.select(idx, going);
             }
         }
         return ctx.manager().create(x, ctx.x().getShape());

@@ -1,6 +1,6 @@
 package dev.robust4j.defence.smoothing;
 
-import dev.robust4j.defence.DefenceParams;
+import dev.robust4j.param.ParamReader;
 import dev.robust4j.defence.DefenceSpec;
 import dev.robust4j.model.Classifier;
 
@@ -54,7 +54,7 @@ public record SmoothingConfig(double sigma, int n0, int n, double alpha, int bat
      * @throws IllegalArgumentException naming the key and the value
      */
     public static SmoothingConfig parse(String text) {
-        DefenceParams p = new DefenceParams(DefenceSpec.parse("smoothing:" + (text == null ? "" : text)));
+        ParamReader p = DefenceSpec.parse("smoothing:" + (text == null ? "" : text)).reader();
         String sigma = p.take("sigma");
         if (sigma == null) {
             throw new IllegalArgumentException("smoothing: sigma is required, e.g. sigma=0.25,n=1000,alpha=0.001; got '"

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.robust4j.attack.AttackResult;
+import dev.robust4j.model.Criterion;
 import dev.robust4j.model.BlockClassifier;
 import dev.robust4j.model.Bounds;
 import dev.robust4j.model.Evaluation;
@@ -74,11 +75,14 @@ class ZooAttackTest {
             // Untargeted: the label is the predicted class (margin > 0 > -kappa, the linear piece);
             // targeted: another class (margin of the others > 0).
             int cls = targeted ? (predicted + 1) % K : predicted;
+            Criterion criterion = targeted
+                    ? Criterion.targeted(new int[] {predicted}, new int[] {cls})
+                    : Criterion.misclassification(new int[] {cls});
             float[] rows = new float[2 * D * D];
             ZooAttack.writeProbes(point, 0, D, coords, ZooAttack.FD_STEP, Bounds.UNIT, rows, 0);
             float[] logits = model.predict(m.create(rows, new Shape(2 * D, 1, 4, 4))).toFloatArray();
             double[] estimate = ZooAttack.coordinateGradient(
-                    point, x0, 0, D, coords, ZooAttack.FD_STEP, Bounds.UNIT, logits, 0, K, cls, targeted, c, kappa);
+                    point, x0, 0, D, coords, ZooAttack.FD_STEP, Bounds.UNIT, logits, 0, K, criterion, 0, c, kappa);
 
             Objective f = (z, labels) -> {
                 NDArray others = Objectives.margin().apply(z, labels); // max_{j != y} z_j - z_y

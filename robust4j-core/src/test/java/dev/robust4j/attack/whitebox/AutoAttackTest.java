@@ -10,7 +10,9 @@ import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
 import dev.robust4j.attack.Attacks;
 import dev.robust4j.attack.Budget;
+import dev.robust4j.attack.Budget;
 import dev.robust4j.attack.EvasionAttack;
+import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.attack.Norm;
 import dev.robust4j.data.Npy;
 import dev.robust4j.metric.AttackSummary;
@@ -24,6 +26,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +98,19 @@ class AutoAttackTest {
         }
 
         @Override
-        public boolean requiresGradients() {
-            return inner.requiresGradients();
+        public ModelAccess requires() {
+            return inner.requires();
+        }
+
+        /** @return empty: declares no ball, as a minimal-norm attack, so it may return points outside any */
+        @Override
+        public Optional<Budget> budget() {
+            return Optional.empty();
+        }
+
+        @Override
+        public long seed() {
+            return inner.seed();
         }
 
         @Override

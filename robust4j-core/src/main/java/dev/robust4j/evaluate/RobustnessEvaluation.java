@@ -1,11 +1,11 @@
 package dev.robust4j.evaluate;
 
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.robust4j.Robust4j;
 import dev.robust4j.data.Dataset;
 import dev.robust4j.defence.detect.AdversarialDetector;
 import dev.robust4j.model.Bounds;
+import dev.robust4j.model.Devices;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.nn.BatchTransform;
 import dev.robust4j.nn.TrainedModel;
@@ -27,7 +27,7 @@ import java.util.function.Function;
  * it) and run the pool again. The result is a {@link RobustnessReport} with every round.
  *
  * <pre>{@code
- * RobustnessReport report = RobustnessTest.builder()
+ * RobustnessReport report = RobustnessEvaluation.builder()
  *         .setData(test.limit(500))
  *         .setPool(AttackPool.of(Attacks.fgsm(0.1f), Attacks.pgd(0.1f).steps(40), Attacks.square(0.1f)))
  *         .setTargetSuccessRate(0.3)
@@ -49,11 +49,11 @@ import java.util.function.Function;
  * the success rate under them ({@link PhysicalResult}); the pool may hold EOT attacks
  * ({@code eot-pgd}) that optimise for exactly that.
  */
-public final class RobustnessTest {
+public final class RobustnessEvaluation {
 
     private static final Function<Path, Classifier> NO_LOADER = path -> {
         throw new IllegalArgumentException(
-                "defence ensemble:members=" + path + " needs a model loader (RobustnessTest.Builder.optModelLoader)");
+                "defence ensemble:members=" + path + " needs a model loader (RobustnessEvaluation.Builder.optModelLoader)");
     };
 
     private final Classifier model;
@@ -73,7 +73,7 @@ public final class RobustnessTest {
     private final RobustnessListener listener;
     private final Map<String, Object> config;
 
-    private RobustnessTest(Builder b) {
+    private RobustnessEvaluation(Builder b) {
         model = b.model;
         retraining = b.retraining;
         data = b.data;
@@ -257,7 +257,7 @@ public final class RobustnessTest {
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         p.put("versions", v);
-        p.put("threads", JniUtils.getNumThreads());
+        p.put("threads", Devices.engineThreads());
         p.put("started", started.toString());
         p.put("seconds", seconds);
         p.put("attacked_model", base.description());
@@ -273,7 +273,7 @@ public final class RobustnessTest {
         return train.slice(train.size() - n, train.size());
     }
 
-    /** Builds a {@link RobustnessTest}; {@code set} settings are required, {@code opt} ones optional. */
+    /** Builds a {@link RobustnessEvaluation}; {@code set} settings are required, {@code opt} ones optional. */
     public static final class Builder {
         private Classifier model;
         private Retraining retraining;
@@ -485,7 +485,7 @@ public final class RobustnessTest {
          * @return the test
          * @throws IllegalArgumentException naming the setting that is missing or wrong
          */
-        public RobustnessTest build() {
+        public RobustnessEvaluation build() {
             if (data == null) {
                 throw new IllegalArgumentException("a robustness test needs data (setData)");
             }
@@ -527,7 +527,7 @@ public final class RobustnessTest {
                     throw new IllegalArgumentException(why);
                 }
             }
-            RobustnessTest test = new RobustnessTest(this);
+            RobustnessEvaluation test = new RobustnessEvaluation(this);
             Defender defender = new Defender(bounds, retraining, test.calibration, test.loader, batchSize, listener);
             for (DefenceCandidate c : defences) {
                 defender.check(c);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The defend-and-retest loop on the bundled Fashion-MNIST sample with a small CNN. */
-class RobustnessTestTest {
+class RobustnessEvaluationTest {
 
     private static Dataset train;
     private static Dataset test;
@@ -35,8 +35,8 @@ class RobustnessTestTest {
                 TrainingConfig.builder().optEpochs(2).optSeed(1).build());
     }
 
-    private static RobustnessTest.Builder base() {
-        return RobustnessTest.builder()
+    private static RobustnessEvaluation.Builder base() {
+        return RobustnessEvaluation.builder()
                 .setData(test)
                 .setPool(AttackPool.of(Attacks.fgsm(0.1f), Attacks.pgd(0.1f).steps(10)))
                 .setTargetSuccessRate(0.05)
@@ -165,7 +165,7 @@ class RobustnessTestTest {
         assertThatThrownBy(() -> base().optDefences(List.of(DefenceCandidate.parse("label-smoothing:max-value=2"))).build())
                 .hasMessageContaining("max-value");
         try (var model = dev.robust4j.testing.LinearModels.softmax(new float[7840], new float[10], 1, 28, 28)) {
-            assertThatThrownBy(() -> RobustnessTest.builder()
+            assertThatThrownBy(() -> RobustnessEvaluation.builder()
                             .setData(test)
                             .setPool(AttackPool.of(Attacks.fgsm(0.1f)))
                             .setTargetSuccessRate(0.2)
