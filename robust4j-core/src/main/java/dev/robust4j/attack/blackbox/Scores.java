@@ -20,8 +20,12 @@ import java.util.SplittableRandom;
  */
 final class Scores {
 
-    /** The largest number of input floats sent to the model in one call (32 MB). */
-    static final int MAX_FLOATS_PER_CALL = 1 << 23;
+    /**
+     * Rows sent to the model in one call at most, as a number of floats (4 MB of input). The
+     * model's activations, not the input, set the memory: a small CNN holds about 60 times its
+     * input in intermediate tensors, so 32 MB of input per call made 2 GB peaks.
+     */
+    static final int MAX_FLOATS_PER_CALL = 1 << 20;
 
     private Scores() {}
 
