@@ -158,6 +158,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write report.json's content to FILE.")
     Path json;
 
+    @picocli.CommandLine.Mixin
+    ScaleOutOptions scaleOut;
+
     @Override
     public Integer call() throws Exception {
         try (Outputs outputs = new Outputs()) {
@@ -191,6 +194,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Classifier loaded = null;
         Classifier model = null;
         Device dev = s.device;
+        dev.robust4j.evaluate.PoolRunner runner = null;
         try (ModelOptions.Loader loader = new ModelOptions.Loader(shape, b, null, dev)) {
             if (s.model != null) {
                 loaded = ModelOptions.open(s.model, shape, b, s.numClasses, dev);
@@ -220,9 +224,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 candidates.add(DefenceCandidate.parse(d));
             }
             RobustnessConsole console = new RobustnessConsole(spec.commandLine().getOut());
+            AttackPool pool = AttackPool.parse(s.attacks, loader);
+            runner = scaleOut.open(s.model, loaded, model, s.normalization, s.numClasses, s.threatModel,
+                    spec.commandLine().getErr());
             RobustnessEvaluation.Builder builder = RobustnessEvaluation.builder()
                     .setData(test)
-                    .setPool(AttackPool.parse(s.attacks, loader))
+                    .setPool(pool.withRunner(runner))
                     .setTargetSuccessRate(s.targetSuccessRate)
                     .optThreatModel(ThreatModel.parse(s.threatModel))
                     .optModel(model)
@@ -254,6 +261,9 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return result.targetMet() ? 0 : 1;
         } finally {
+            if (runner != null) {
+                runner.close();
+            }
             if (loaded != null) {
                 loaded.close();
             }

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
  * the inputs, run the algorithm in a scope of its own, then enforce the contract no algorithm can
  * skip: each returned row is projected into the budget's ball (if the attack has one) and clipped
  * to the model's bounds, and success, predictions and perturbation norms are computed from the
- * model's verdict on exactly the rows returned.
+ * model's verdict on exactly the rows returned. A verdict the algorithm already computed at a
+ * returned row (the same point, bit for bit) or at a clean input is reused rather than predicted
+ * again (see {@link AttackContext}).
  *
  * <p>An attack declares itself once in an {@link AttackSpec} (what it needs of a model, its
  * parameters, its norm, budget and seed); {@link #params()}, {@link #requires()},
@@ -188,12 +190,8 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
             NDArray xIn = scope.create(xs, shape);
             NDArray yIn = scope.create(toLongs(y));
             NDArray tIn = t == null ? null : scope.create(toLongs(t));
-            int[] clean;
-            try (NDArray logits = model.predict(xIn)) {
-                clean = AttackContext.argMax(logits);
-            }
             AttackContext ctx = new AttackContext(
-                    model, xIn, yIn, tIn, xs, criterion, clean, scope, new SplittableRandom(seed()));
+                    model, xIn, yIn, tIn, xs, criterion, scope, new SplittableRandom(seed()));
             NDArray candidate = attack(ctx);
             if (!candidate.getShape().equals(shape)) {
                 throw new IllegalStateException(
@@ -202,12 +200,12 @@ public abstract class AbstractEvasionAttack implements EvasionAttack {
             float[] adv = candidate.toFloatArray();
             enforce(adv, xs, dim, bounds);
             NDArray advArray = scope.create(adv, shape);
-            int[] predicted;
-            boolean[] success;
-            try (NDArray logits = model.predict(advArray)) {
-                predicted = AttackContext.argMax(logits);
-                success = AttackContext.verdict(criterion, logits, predicted, AttackContext.range(n));
-            }
+            // The model's verdict on exactly the rows returned; rows the algorithm already scored
+            // at these very points (bit for bit) are not predicted again, nor are clean inputs.
+            int[] predicted = new int[n];
+            boolean[] success = new boolean[n];
+            ctx.verdictsOf(adv, advArray, predicted, success);
+            int[] clean = ctx.cleanPredictions();
             float[] l0 = new float[n];
             float[] l2 = new float[n];
             float[] linf = new float[n];

@@ -10,6 +10,7 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.model.Objective;
 import dev.robust4j.transform.EotClassifier;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +18,11 @@ import java.util.SplittableRandom;
  * attack's own scope and as Java arrays), the model, a seeded random generator and a ledger of
  * per-sample queries. Algorithms call the model through {@link #predict} and {@link #evaluate} so
  * every query is counted against the samples it was spent on.
+ *
+ * <p>The model's verdicts on the clean inputs and on the returned rows are computed once: an
+ * algorithm that has already run the model on a clean input or on the point it returns hands the
+ * verdict over ({@link #offerClean}, {@link #recordVerdict}), and the template predicts only the
+ * rows nobody has, so an attack pays no extra forward pass for a point it has scored.
  */
 public final class AttackContext {
 
@@ -29,6 +35,10 @@ public final class AttackContext {
     private final int[] targetValues;
     private final Criterion criterion;
     private final int[] cleanPredictions;
+    private boolean cleanComplete;
+    private float[] verdictRows;
+    private int[] verdictClasses;
+    private boolean[] verdictSuccess;
     private final NDManager manager;
     private final SplittableRandom random;
     private final long[] queries;
@@ -41,7 +51,6 @@ public final class AttackContext {
             NDArray targets,
             float[] xData,
             Criterion criterion,
-            int[] cleanPredictions,
             NDManager manager,
             SplittableRandom random) {
         this.model = model;
@@ -52,7 +61,8 @@ public final class AttackContext {
         this.criterion = criterion;
         this.labelValues = criterion.labels();
         this.targetValues = criterion.targets();
-        this.cleanPredictions = cleanPredictions;
+        this.cleanPredictions = new int[labelValues.length];
+        Arrays.fill(cleanPredictions, -1);
         this.manager = manager;
         this.random = random;
         this.queries = new long[labelValues.length];
@@ -113,9 +123,10 @@ public final class AttackContext {
      * @return per sample, adversarial at the start
      */
     public boolean[] adversarialAtStart() {
+        int[] clean = cleanPredictions();
         boolean[] out = new boolean[size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = criterion.isAdversarial(i, cleanPredictions[i]);
+            out[i] = criterion.isAdversarial(i, clean[i]);
         }
         return out;
     }
@@ -130,9 +141,131 @@ public final class AttackContext {
         return targetValues;
     }
 
-    /** @return the model's predictions on the clean inputs */
+    /**
+     * Returns the model's predictions on the clean inputs, predicting on first use the rows no
+     * algorithm step has already scored at the clean input. Not charged as queries.
+     *
+     * @return the predicted class of every clean input; do not modify
+     */
     public int[] cleanPredictions() {
+        if (!cleanComplete) {
+            int[] missing = unknown(cleanPredictions);
+            if (missing.length > 0) {
+                try (NDManager scope = manager.newSubManager(); NDArray logits = predictRows(scope, xData, missing)) {
+                    int[] predicted = argMax(logits);
+                    for (int i = 0; i < missing.length; i++) {
+                        cleanPredictions[missing[i]] = predicted[i];
+                    }
+                }
+            }
+            cleanComplete = true;
+        }
         return cleanPredictions;
+    }
+
+    /**
+     * Hands over the model's class for a sample's clean input, from logits an algorithm computed
+     * at exactly that input (bit for bit), so the template need not predict it again.
+     *
+     * @param sample the original sample index
+     * @param predicted the arg-max of the model's logits at the clean input
+     */
+    void offerClean(int sample, int predicted) {
+        if (!cleanComplete) {
+            cleanPredictions[sample] = predicted;
+        }
+    }
+
+    /**
+     * Hands over the model's verdict at a point an algorithm scored and may return for a sample.
+     * The template reuses it only if the row it returns is this point bit for bit, so recording a
+     * point that is later replaced costs nothing but the copy.
+     *
+     * @param sample the original sample index
+     * @param point the array holding the point
+     * @param offset where the point starts in {@code point}; {@link #sampleSize()} values
+     * @param predicted the arg-max of the model's logits at the point
+     * @param success whether the point meets the {@link #criterion()}, from the same logits
+     */
+    void recordVerdict(int sample, float[] point, int offset, int predicted, boolean success) {
+        int dim = sampleSize();
+        if (verdictRows == null) {
+            verdictRows = new float[xData.length];
+            verdictClasses = new int[labelValues.length];
+            verdictSuccess = new boolean[labelValues.length];
+            Arrays.fill(verdictClasses, -1);
+        }
+        System.arraycopy(point, offset, verdictRows, sample * dim, dim);
+        verdictClasses[sample] = predicted;
+        verdictSuccess[sample] = success;
+    }
+
+    /**
+     * The model's verdicts on the rows the template returns: recorded verdicts where the row is
+     * the recorded point bit for bit, one prediction of the remaining rows otherwise.
+     *
+     * @param rows the returned rows, flattened
+     * @param batch the same rows as an array
+     * @param predicted filled with the predicted class of every row
+     * @param success filled with whether every row meets the criterion
+     */
+    void verdictsOf(float[] rows, NDArray batch, int[] predicted, boolean[] success) {
+        int n = size();
+        int dim = sampleSize();
+        Arrays.fill(predicted, -1);
+        if (verdictClasses != null) {
+            for (int i = 0; i < n; i++) {
+                int from = i * dim;
+                if (verdictClasses[i] >= 0
+                        && Arrays.equals(rows, from, from + dim, verdictRows, from, from + dim)) {
+                    predicted[i] = verdictClasses[i];
+                    success[i] = verdictSuccess[i];
+                }
+            }
+        }
+        int[] missing = unknown(predicted);
+        if (missing.length == 0) {
+            return;
+        }
+        try (NDManager scope = manager.newSubManager();
+                NDArray logits = missing.length == n ? model.predict(batch) : predictRows(scope, rows, missing)) {
+            int[] p = argMax(logits);
+            boolean[] s = verdict(criterion, logits, p, missing);
+            for (int i = 0; i < missing.length; i++) {
+                predicted[missing[i]] = p[i];
+                success[missing[i]] = s[i];
+            }
+        }
+    }
+
+    /** Predicts the listed rows of a flattened batch in one call, uncharged; logits in {@code scope}. */
+    private NDArray predictRows(NDManager scope, float[] rows, int[] which) {
+        if (which.length == size() && rows == xData) {
+            return model.predict(x);
+        }
+        int dim = sampleSize();
+        float[] picked = new float[which.length * dim];
+        for (int i = 0; i < which.length; i++) {
+            System.arraycopy(rows, which[i] * dim, picked, i * dim, dim);
+        }
+        return model.predict(scope.create(picked, dev.robust4j.model.Shapes.batch(which.length, x.getShape().slice(1))));
+    }
+
+    private static int[] unknown(int[] classes) {
+        int count = 0;
+        for (int c : classes) {
+            if (c < 0) {
+                count++;
+            }
+        }
+        int[] out = new int[count];
+        int j = 0;
+        for (int i = 0; i < classes.length; i++) {
+            if (classes[i] < 0) {
+                out[j++] = i;
+            }
+        }
+        return out;
     }
 
     /** @return the number of samples */
@@ -167,7 +300,7 @@ public final class AttackContext {
      * @return a fresh generator
      */
     public SplittableRandom sampleRandom(long streamSeed, int sample) {
-        return new SplittableRandom(mix(sampleKey(sample) ^ streamSeed));
+        return sampleRandom(streamSeed, sampleKey(sample));
     }
 
     /**
@@ -183,15 +316,39 @@ public final class AttackContext {
             int dim = sampleSize();
             long[] keys = new long[n];
             for (int i = 0; i < n; i++) {
-                long h = 0x9E3779B97F4A7C15L;
-                for (int f = i * dim; f < (i + 1) * dim; f++) {
-                    h = mix(h ^ Float.floatToRawIntBits(xData[f]));
-                }
-                keys[i] = h;
+                keys[i] = sampleKey(xData, i * dim, dim);
             }
             sampleKeys = keys;
         }
         return sampleKeys[sample];
+    }
+
+    /**
+     * The key {@link #sampleKey(int)} gives a sample, from the sample's features alone.
+     *
+     * @param features features of one or more samples
+     * @param offset where the sample starts
+     * @param length the sample's number of features
+     * @return the key
+     */
+    public static long sampleKey(float[] features, int offset, int length) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int f = offset; f < offset + length; f++) {
+            h = mix(h ^ Float.floatToRawIntBits(features[f]));
+        }
+        return h;
+    }
+
+    /**
+     * The stream {@link #sampleRandom(long, int)} gives a sample with this key: the same draws
+     * wherever the sample is, for a caller that reproduces an attack's per-sample draws.
+     *
+     * @param streamSeed the seed of the use
+     * @param sampleKey the sample's key ({@link #sampleKey(float[], int, int)})
+     * @return a fresh generator
+     */
+    public static SplittableRandom sampleRandom(long streamSeed, long sampleKey) {
+        return new SplittableRandom(mix(sampleKey ^ streamSeed));
     }
 
     /** The finaliser of SplitMix64 (Steele, Lea and Flood 2014): a bijective 64-bit mix. */

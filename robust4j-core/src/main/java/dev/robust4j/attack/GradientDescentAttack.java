@@ -294,7 +294,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                 NDArray xA = restart.create(Batches.rows(ctx.xData(), idx, dim), Shapes.batch(idx.length, sampleShape));
                 NDArray labA = restart.create(Batches.pick(objectiveLabels, idx));
                 NDArray delta = randomStart
-                        ? norm.randomStart(restart, xA.getShape(), eps, random)
+                        ? norm.randomStart(restart, xA.getShape(), eps, sampleStreams(ctx, idx, random.nextLong()))
                         : restart.zeros(xA.getShape());
                 delta = clipDelta(xA, delta, bounds);
                 // With momentum, the accumulated gradient is carried too.
@@ -308,10 +308,17 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                         NDArray xAdv = c.x().add(c.delta()).clip(bounds.min(), bounds.max());
                         Evaluation ev = ctx.evaluate(xAdv, objective, c.labels(), rows);
                         NDArray gradient = ev.gradient();
+                        boolean offerClean = s == 0 && !randomStart;
+                        int[] predicted = earlyStop || offerClean ? AttackContext.argMax(ev.logits()) : null;
+                        if (offerClean) {
+                            // The first point is the clean input (unless clipping moved it): its
+                            // logits are the clean predictions the template would compute again.
+                            offerClean(ctx, xAdv.toFloatArray(), predicted, rows, dim);
+                        }
                         if (earlyStop) {
-                            boolean[] success = ctx.isSuccess(ev.logits(), rows);
+                            boolean[] success = AttackContext.verdict(ctx.criterion(), ev.logits(), predicted, rows);
                             if (Batches.count(success) > 0) {
-                                record(best, found, xAdv, success, rows, dim, step.manager());
+                                record(ctx, best, found, xAdv, success, predicted, rows, dim, step.manager());
                                 if (!step.keep(Batches.not(success))) {
                                     break;
                                 }
@@ -370,7 +377,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
             int[] idx = step.samples();
             NDArray xAdv = c.x().add(c.delta()).clip(bounds.min(), bounds.max());
             NDArray logits = ctx.predict(xAdv, idx);
-            boolean[] success = ctx.isSuccess(logits, idx);
+            int[] predicted = AttackContext.argMax(logits);
+            boolean[] success = AttackContext.verdict(ctx.criterion(), logits, predicted, idx);
             float[] values = objective.apply(logits, c.labels()).toFloatArray();
             float[] points = xAdv.toFloatArray();
             for (int i = 0; i < idx.length; i++) {
@@ -379,21 +387,35 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
                     System.arraycopy(points, i * dim, best, s * dim, dim);
                     bestLoss[s] = values[i];
                     found[s] = success[i];
+                    ctx.recordVerdict(s, points, i * dim, predicted[i], success[i]);
                 }
             }
         }
     }
 
-    /** Copies the successful rows of {@code xAdv} into {@code best}. */
+    /** Copies the successful rows of {@code xAdv} into {@code best}, with their verdicts. */
     private static void record(
-            float[] best, boolean[] found, NDArray xAdv, boolean[] success, int[] idx, int dim, NDManager it) {
+            AttackContext ctx, float[] best, boolean[] found, NDArray xAdv, boolean[] success, int[] predicted,
+            int[] idx, int dim, NDManager it) {
         float[] hits = xAdv.get(new NDIndex("{}", Batches.rowIndex(it, success))).toFloatArray();
         int row = 0;
         for (int i = 0; i < idx.length; i++) {
             if (success[i]) {
                 System.arraycopy(hits, row * dim, best, idx[i] * dim, dim);
                 found[idx[i]] = true;
+                ctx.recordVerdict(idx[i], hits, row * dim, predicted[i], true);
                 row++;
+            }
+        }
+    }
+
+    /** Hands the template the predictions of the rows that are their clean input bit for bit. */
+    private static void offerClean(AttackContext ctx, float[] points, int[] predicted, int[] idx, int dim) {
+        float[] clean = ctx.xData();
+        for (int i = 0; i < idx.length; i++) {
+            int from = idx[i] * dim;
+            if (java.util.Arrays.equals(points, i * dim, i * dim + dim, clean, from, from + dim)) {
+                ctx.offerClean(idx[i], predicted[i]);
             }
         }
     }
@@ -410,5 +432,17 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
     /** Returns {@code clip(x + delta) - x}: the perturbation that keeps {@code x + delta} in bounds. */
     static NDArray clipDelta(NDArray x, NDArray delta, Bounds bounds) {
         return x.add(delta).clip(bounds.min(), bounds.max()).sub(x);
+    }
+
+    /**
+     * One random stream per listed sample, keyed by the sample's input ({@link
+     * AttackContext#sampleRandom}): a sample's random start does not depend on its batch.
+     */
+    static SplittableRandom[] sampleStreams(AttackContext ctx, int[] idx, long streamSeed) {
+        SplittableRandom[] out = new SplittableRandom[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = ctx.sampleRandom(streamSeed, idx[i]);
+        }
+        return out;
     }
 }

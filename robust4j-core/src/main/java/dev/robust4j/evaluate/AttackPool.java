@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.robust4j.attack.AttackRegistry;
 import dev.robust4j.attack.AttackResult;
-import dev.robust4j.attack.AttackRunner;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.attack.ModelAccess;
 import dev.robust4j.data.Dataset;
@@ -66,8 +65,13 @@ public final class AttackPool {
     }
 
     private final List<Entry> entries;
+    private final PoolRunner runner;
 
     private AttackPool(List<Entry> entries) {
+        this(entries, PoolRunner.LOCAL);
+    }
+
+    private AttackPool(List<Entry> entries, PoolRunner runner) {
         if (entries.isEmpty()) {
             throw new IllegalArgumentException("an attack pool needs at least one attack");
         }
@@ -78,6 +82,23 @@ public final class AttackPool {
             }
         }
         this.entries = List.copyOf(entries);
+        this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /**
+     * Returns this pool with its attacks run by another runner, e.g. on a Spark cluster; the
+     * figures are the same ({@link PoolRunner}).
+     *
+     * @param value the runner
+     * @return a new pool
+     */
+    public AttackPool withRunner(PoolRunner value) {
+        return new AttackPool(entries, value);
+    }
+
+    /** @return what runs this pool's attacks; {@link PoolRunner#LOCAL} unless told otherwise */
+    public PoolRunner runner() {
+        return runner;
     }
 
     /**
@@ -267,7 +288,7 @@ public final class AttackPool {
                 progress.attackStarted(e.label(), n);
                 AttackOutcome o;
                 try (NDManager scope = manager.newSubManager();
-                        AttackResult r = AttackRunner.run(e.attack(), model, data, null, batchSize, scope,
+                        AttackResult r = runner.run(e.attack(), model, data, batchSize, scope,
                                 (done, total) -> progress.attackProgress(e.label(), done, total))) {
                     float[] adv = r.adversarial().toFloatArray();
                     boolean[] flagged = detector == null ? new boolean[n] : flags(detector, adv, data, batchSize, scope);

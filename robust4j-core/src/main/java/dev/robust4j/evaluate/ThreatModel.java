@@ -102,10 +102,27 @@ public enum ThreatModel {
         return this == WHITE_BOX ? model : new OutputsOnly(model);
     }
 
+    /**
+     * Tells whether a classifier is this threat model's view of a model ({@link #view}): the model
+     * itself under the white-box threat model, its outputs-only view under the black-box one. A
+     * runner that rebuilds the model elsewhere (a cluster's executors) asks this before it does.
+     *
+     * @param view the classifier an attack is handed
+     * @param model the model
+     * @return true if {@code view} is {@code view(model)}
+     */
+    public boolean isViewOf(Classifier view, Classifier model) {
+        return this == WHITE_BOX ? view == model : view instanceof OutputsOnly o && o.viewed() == model;
+    }
+
     /** A classifier that forwards predictions and metadata and nothing else. */
     private static final class OutputsOnly extends ForwardingClassifier {
         OutputsOnly(Classifier model) {
             super(model);
+        }
+
+        Classifier viewed() {
+            return delegate;
         }
 
         @Override

@@ -21,13 +21,12 @@ final class FiniteOutputs {
         if (!type.isFloating()) {
             return logits;
         }
-        boolean bad;
-        try (NDArray nan = logits.isNaN(); NDArray inf = logits.isInfinite(); NDArray either = nan.logicalOr(inf);
-                NDArray any = either.any()) {
-            bad = any.getBoolean();
-        }
-        if (!bad) {
-            return logits;
+        // One reduction answers the common case: a sum is finite only if every term is (a finite sum
+        // of finite terms; an overflowing sum of finite terms falls through to the exact check).
+        try (NDArray sum = logits.sum(); NDArray f = sum.toType(DataType.FLOAT64, false)) {
+            if (Double.isFinite(f.getDouble())) {
+                return logits;
+            }
         }
         float[] v;
         try (NDArray f = logits.toType(DataType.FLOAT32, true)) {

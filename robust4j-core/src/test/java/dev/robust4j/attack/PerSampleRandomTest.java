@@ -23,7 +23,7 @@ class PerSampleRandomTest {
     private static AttackContext context(float[] x, long seed) {
         int n = x.length / D;
         return new AttackContext(null, null, null, null, x, dev.robust4j.model.Criterion.misclassification(new int[n]),
-                new int[n], null, new SplittableRandom(seed));
+                null, new SplittableRandom(seed));
     }
 
     private static long[] draws(SplittableRandom r) {

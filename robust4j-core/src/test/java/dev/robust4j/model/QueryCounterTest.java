@@ -21,11 +21,11 @@ class QueryCounterTest {
             counter.predict(m.ones(new Shape(5, 4)).mul(0.5f)).close();
             assertThat(counter.queries()).isEqualTo(5);
             assertThat(counter.calls()).isEqualTo(1);
-            // FGSM: one clean prediction by the template, one gradient, one final prediction of the
-            // attack, one verdict on the returned batch: 4 batches of 7 samples.
+            // FGSM: one gradient at the clean point (its logits are the clean verdicts) and one final
+            // prediction of the attack (the verdicts on the returned batch): 2 batches of 7 samples.
             try (AttackResult r = Attacks.fgsm(0.1f).generate(counter, m.ones(new Shape(7, 4)).mul(0.5f),
                     m.zeros(new Shape(7), ai.djl.ndarray.types.DataType.INT64))) {
-                assertThat(counter.queries()).isEqualTo(5 + 4 * 7);
+                assertThat(counter.queries()).isEqualTo(5 + 2 * 7);
                 assertThat(r.totalQueries()).as("the attack's own queries").isEqualTo(2 * 7);
             }
             counter.reset();

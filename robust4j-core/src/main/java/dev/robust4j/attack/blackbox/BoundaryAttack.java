@@ -264,7 +264,7 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
         Bounds bounds = ctx.model().bounds();
         // One query per sample is kept for the final confirmation.
         Oracle oracle = Oracle.of(ctx, maxQueries - 1);
-        SplittableRandom[] random = DecisionSearch.streams(ctx.random(), n);
+        SplittableRandom[] random = DecisionSearch.streams(ctx);
         DecisionSearch.Start start = DecisionSearch.start(ctx, oracle, startingPoints, initTrials, random, true);
         float[] adv = start.rows;
         float[] safe = adv.clone();

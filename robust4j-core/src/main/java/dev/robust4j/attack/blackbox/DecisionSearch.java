@@ -49,17 +49,18 @@ final class DecisionSearch {
     }
 
     /**
-     * Gives each sample its own random stream, split from the attack's generator in sample order,
-     * so a sample's run does not depend on which other samples share its batch.
+     * Gives each sample its own random stream, keyed by the sample's input and a seed drawn from
+     * the attack's generator ({@link AttackContext#sampleRandom}), so a sample's run depends neither
+     * on which other samples share its batch nor on its position in it.
      *
-     * @param root the attack's seeded generator
-     * @param n the number of samples
+     * @param ctx the attack's context
      * @return one stream per sample
      */
-    static SplittableRandom[] streams(SplittableRandom root, int n) {
-        SplittableRandom[] out = new SplittableRandom[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = root.split();
+    static SplittableRandom[] streams(AttackContext ctx) {
+        SplittableRandom[] out = new SplittableRandom[ctx.size()];
+        long streamSeed = ctx.random().nextLong();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ctx.sampleRandom(streamSeed, i);
         }
         return out;
     }

@@ -15,8 +15,12 @@ import java.util.Arrays;
  */
 interface Oracle {
 
-    /** Rows sent to the model in one call at most, as a number of floats (16 MB of input). */
-    int MAX_FLOATS_PER_CALL = 4_000_000;
+    /**
+     * Rows sent to the model in one call at most, as a number of floats (4 MB of input). The
+     * model's activations, not the input, set the memory: a small CNN holds about 60 times its
+     * input in intermediate tensors, so 32 MB of input per call made 2 GB peaks.
+     */
+    int MAX_FLOATS_PER_CALL = 1 << 20;
 
     /**
      * Asks whether each candidate is adversarial, charging one query per candidate to its sample.

@@ -20,8 +20,12 @@ import java.util.SplittableRandom;
  */
 final class Scores {
 
-    /** The largest number of input floats sent to the model in one call (32 MB). */
-    static final int MAX_FLOATS_PER_CALL = 1 << 23;
+    /**
+     * Rows sent to the model in one call at most, as a number of floats (4 MB of input). The
+     * model's activations, not the input, set the memory: a small CNN holds about 60 times its
+     * input in intermediate tensors, so 32 MB of input per call made 2 GB peaks.
+     */
+    static final int MAX_FLOATS_PER_CALL = 1 << 20;
 
     private Scores() {}
 
@@ -108,13 +112,13 @@ final class Scores {
         return logits[off + cls] - other;
     }
 
-    /** @return one independent generator per sample, split from the context's seeded one in sample order */
+    /**
+     * @return one independent generator per sample, keyed by the sample's input
+     *     ({@link AttackContext#sampleRandom}) and a seed drawn from the attack's generator: a
+     *     sample draws the same numbers in a batch of any size or order
+     */
     static SplittableRandom[] perSample(AttackContext ctx) {
-        SplittableRandom[] out = new SplittableRandom[ctx.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ctx.random().split();
-        }
-        return out;
+        return keyedPerSample(ctx);
     }
 
     /**

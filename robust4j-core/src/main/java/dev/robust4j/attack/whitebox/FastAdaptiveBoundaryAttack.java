@@ -435,12 +435,13 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
          * @param idx the samples
          * @param targets per sample the class whose boundary to cross, or null for the closest
          * @param randomStart whether to start at a random point
-         * @param random the run's generator
+         * @param random the run's generator; each sample's start is drawn from its own stream keyed
+         *     by a seed from it ({@link AttackContext#sampleRandom}), so it does not depend on the batch
          */
         void attack(int[] idx, int[] targets, boolean randomStart, SplittableRandom random) {
             int m = idx.length;
             float[] x0 = Batches.rows(ctx.xData(), idx, dim);
-            float[] x1 = randomStart ? randomStart(x0, m, random) : x0.clone();
+            float[] x1 = randomStart ? randomStart(x0, idx, random.nextLong()) : x0.clone();
             int[] origin = new int[m];
             for (int i = 0; i < m; i++) {
                 origin[i] = ctx.cleanPredictions()[idx[i]];
@@ -554,11 +555,13 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
             }
         }
 
-        private float[] randomStart(float[] x0, int m, SplittableRandom random) {
+        private float[] randomStart(float[] x0, int[] idx, long streamSeed) {
+            int m = idx.length;
             double radius = 0.5 * (eps != null ? eps : (norm == Norm.LINF ? 0.3 : 1.0) * bounds.width());
             float[] x1 = new float[x0.length];
             double[] u = new double[dim];
             for (int i = 0; i < m; i++) {
+                SplittableRandom random = ctx.sampleRandom(streamSeed, idx[i]);
                 double size = 0;
                 for (int j = 0; j < dim; j++) {
                     if (norm == Norm.LINF) {

@@ -261,13 +261,16 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         return members >= 2 && 2 - Math.min(2, reusable) <= room;
     }
 
-    /** Draws, per sample, a target uniformly among the classes other than its label. */
+    /**
+     * Draws, per sample, a target uniformly among the classes other than its label, from the
+     * sample's own stream ({@link AttackContext#sampleRandom}), so the draw does not depend on the batch.
+     */
     private static int[] randomTargets(AttackContext ctx) {
-        SplittableRandom random = ctx.random();
+        long streamSeed = ctx.random().nextLong();
         int k = ctx.model().numClasses();
         int[] out = new int[ctx.size()];
         for (int i = 0; i < out.length; i++) {
-            int draw = random.nextInt(k - 1);
+            int draw = ctx.sampleRandom(streamSeed, i).nextInt(k - 1);
             int label = ctx.labelValues()[i];
             out[i] = draw >= label ? draw + 1 : draw;
         }

@@ -249,12 +249,13 @@ class JacobianSaliencyMapAttackTest {
                     }
                 }
                 assertThat(count(a.success())).as("misclassified samples").isGreaterThanOrEqualTo(n / 3);
-                // The untargeted form steers towards a seeded random class other than the label and
-                // stops at the first misclassification: the same path as the targeted form, cut short.
-                SplittableRandom draws = new SplittableRandom(4);
+                // The untargeted form steers towards a seeded random class other than the label (drawn
+                // from the sample's own stream) and stops at the first misclassification: the same
+                // path as the targeted form, cut short.
+                long streamSeed = new SplittableRandom(4).nextLong();
                 long[] targets = new long[n];
                 for (int i = 0; i < n; i++) {
-                    int draw = draws.nextInt(k - 1);
+                    int draw = AttackContext.sampleRandom(streamSeed, AttackContext.sampleKey(x, i * d, d)).nextInt(k - 1);
                     targets[i] = draw >= clean[i] ? draw + 1 : draw;
                 }
                 try (AttackResult t = attack.generate(model, xs, ys, m.create(targets))) {
