@@ -126,7 +126,7 @@ public final class AttackRegistry {
             for (var p : parameters.list()) {
                 if (p.settable()) {
                     Object d = defaultValues.get(p.name());
-                    out.add(p.name() + " (" + p.type() + (d == null ? "" : ", default " + d) + "): " + p.doc());
+                    out.add(p.name() + " (" + p.type() + (d == null ? "" : ", default " + d) + "): " + p.described());
                 }
             }
             return out;
