@@ -235,7 +235,8 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
             GradientDescentAttack::effectiveStepSize, GradientDescentAttack::stepSize);
     private static final Param<GradientDescentAttack, Integer> RESTARTS = Param.of("restarts", ParamType.INT, Range.atLeast(1),
             "runs; later runs attack only unbroken samples", a -> a.restarts, GradientDescentAttack::restarts);
-    private static final Param<GradientDescentAttack, Float> DECAY = Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT, Range.nonNegative(),
+    private static final Param<GradientDescentAttack, Float> DECAY = Param.<GradientDescentAttack, Float>of(
+            "decay", ParamType.FLOAT, Range.nonNegative(),
             "momentum decay factor (MIM: 1.0; 0 = none)", a -> a.decay,
             GradientDescentAttack::decay)
             .shownWhen(a -> a.decay > 0 || a.name.equals("mim"));

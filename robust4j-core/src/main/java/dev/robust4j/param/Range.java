@@ -56,11 +56,24 @@ public final class Range<T> {
         return new Range<>(">= 0", "a finite number >= 0", v -> v >= 0 && Float.isFinite(v));
     }
 
+    /** @return finite and {@code >= 0}, worded "must be finite and >= 0" (the whitebox optimisers') */
+    public static Range<Float> finiteAtLeastZero() {
+        return new Range<>(">= 0", "finite and >= 0", v -> v >= 0 && Float.isFinite(v));
+    }
+
     /**
      * @param min the least value accepted
      * @return {@code >= min}: "must be >= min"
      */
     public static Range<Integer> atLeast(int min) {
+        return new Range<>(">= " + min, ">= " + min, v -> v >= min);
+    }
+
+    /**
+     * @param min the least value accepted
+     * @return {@code >= min}, for a {@code long}: "must be >= min"
+     */
+    public static Range<Long> atLeastLong(long min) {
         return new Range<>(">= " + min, ">= " + min, v -> v >= min);
     }
 
