@@ -37,7 +37,7 @@ public final class OverheadRunner {
         attacks.put("pgd l1 (S=40)", Attacks.pgd(Norm.L1, 10f).steps(40).earlyStop(false));
         try (BenchSetup s = new BenchSetup(batch)) {
             System.out.printf(Locale.ROOT, "batch %d, %d runs, torch threads %d%n%n", batch, runs,
-                    ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                    dev.robust4j.model.Devices.engineThreads());
             System.out.println("| attack | floor ms (S x fwd+bwd) | attack ms | attack / floor |");
             System.out.println("| --- | ---: | ---: | ---: |");
             for (Map.Entry<String, GradientDescentAttack> e : attacks.entrySet()) {

@@ -436,13 +436,10 @@ public final class HttpClassifier implements Classifier {
      * Builds an {@link HttpClassifier}: {@code setUrl}, {@code setInputShape} and
      * {@code setNumClasses} are required. Building sends nothing.
      */
-    public static final class Builder {
+    public static final class Builder extends ModelBuilder<Builder> {
         private URI url;
-        private Shape inputShape;
         private int numClasses;
-        private Bounds bounds = Bounds.UNIT;
         private OutputKind outputKind = OutputKind.SCORES;
-        private List<String> classNames = List.of();
         private String inputField = "inputs";
         private String outputField = "scores";
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -454,6 +451,11 @@ public final class HttpClassifier implements Classifier {
         private final Map<String, String> headers = new LinkedHashMap<>();
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * @param url the endpoint, {@code http} or {@code https}
@@ -478,15 +480,6 @@ public final class HttpClassifier implements Classifier {
         }
 
         /**
-         * @param shape the shape of one input sample, without the batch axis, e.g. {@code 1, 28, 28}
-         * @return this builder
-         */
-        public Builder setInputShape(long... shape) {
-            this.inputShape = new Shape(shape);
-            return this;
-        }
-
-        /**
          * @param k the number of scores per answer row, at least 2
          * @return this builder
          */
@@ -496,29 +489,11 @@ public final class HttpClassifier implements Classifier {
         }
 
         /**
-         * @param bounds the input bounds; default {@code [0, 1]}
-         * @return this builder
-         */
-        public Builder optBounds(Bounds bounds) {
-            this.bounds = Objects.requireNonNull(bounds, "bounds");
-            return this;
-        }
-
-        /**
          * @param kind {@code LABEL_ONLY} if the service answers one-hot rows; default {@code SCORES}
          * @return this builder
          */
         public Builder optOutputKind(OutputKind kind) {
             this.outputKind = Objects.requireNonNull(kind, "kind");
-            return this;
-        }
-
-        /**
-         * @param names the class names, one per score
-         * @return this builder
-         */
-        public Builder optClassNames(List<String> names) {
-            this.classNames = List.copyOf(names);
             return this;
         }
 
@@ -625,15 +600,7 @@ public final class HttpClassifier implements Classifier {
             if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
                 throw new IllegalArgumentException("url must be an http(s) URL with a host, got '" + url + "'");
             }
-            if (inputShape == null || inputShape.dimension() == 0) {
-                throw new IllegalArgumentException("input shape is required, e.g. 1,28,28");
-            }
-            for (long d : inputShape.getShape()) {
-                if (d <= 0) {
-                    throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
-                }
-            }
-            dev.robust4j.data.Limits.checkSample("model " + url, "input shape " + inputShape, Shapes.values(inputShape));
+            checkInputShape("model " + url);
             if (numClasses < 2) {
                 throw new IllegalArgumentException("number of classes must be >= 2, got " + numClasses);
             }

@@ -280,49 +280,13 @@ public final class OnnxClassifier implements Classifier {
     }
 
     /** Builds an {@link OnnxClassifier}: {@code setModelFile} and {@code setInputShape} are required. */
-    public static final class Builder {
-        private Path file;
-        private Shape inputShape;
-        private Bounds bounds = Bounds.UNIT;
-        private List<String> classNames = List.of();
+    public static final class Builder extends ModelBuilder.File<Builder> {
         private String outputName;
-        private Device device = Device.cpu();
 
         private Builder() {}
 
-        /**
-         * @param file the ONNX file
-         * @return this builder
-         */
-        public Builder setModelFile(Path file) {
-            this.file = Objects.requireNonNull(file, "file");
-            return this;
-        }
-
-        /**
-         * @param shape the shape of one input sample, without the batch axis, e.g. {@code 1, 28, 28}
-         * @return this builder
-         */
-        public Builder setInputShape(long... shape) {
-            this.inputShape = new Shape(shape);
-            return this;
-        }
-
-        /**
-         * @param bounds the input bounds; default {@code [0, 1]}
-         * @return this builder
-         */
-        public Builder optBounds(Bounds bounds) {
-            this.bounds = Objects.requireNonNull(bounds, "bounds");
-            return this;
-        }
-
-        /**
-         * @param names the class names, one per output score
-         * @return this builder
-         */
-        public Builder optClassNames(List<String> names) {
-            this.classNames = List.copyOf(names);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -337,17 +301,6 @@ public final class OnnxClassifier implements Classifier {
         }
 
         /**
-         * @param device the device to run on: {@link Device#cpu()} (default) or a GPU, which needs
-         *     the CUDA build of ONNX Runtime ({@code com.microsoft.onnxruntime:onnxruntime_gpu}) and a
-         *     visible device
-         * @return this builder
-         */
-        public Builder optDevice(Device device) {
-            this.device = Objects.requireNonNull(device, "device");
-            return this;
-        }
-
-        /**
          * Loads the model and probes it with a batch of two inputs to learn the number of classes.
          *
          * @return the classifier
@@ -355,21 +308,7 @@ public final class OnnxClassifier implements Classifier {
          *     not map a batch of inputs of the given shape to logits {@code (N, K)}
          */
         public OnnxClassifier build() {
-            if (file == null) {
-                throw new IllegalArgumentException("model file is required");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
-            }
-            if (inputShape == null || inputShape.dimension() == 0) {
-                throw new IllegalArgumentException("input shape is required, e.g. 1,28,28");
-            }
-            for (long d : inputShape.getShape()) {
-                if (d <= 0) {
-                    throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
-                }
-            }
-            dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
+            checkFileAndShape();
             Devices.require(device, ENGINE, "device");
             return new OnnxClassifier(this);
         }

@@ -182,60 +182,12 @@ public final class TorchScriptClassifier implements DifferentiableClassifier {
     }
 
     /** Builds a {@link TorchScriptClassifier}: {@code setModelFile} and {@code setInputShape} are required. */
-    public static final class Builder {
-        private Path file;
-        private Shape inputShape;
-        private Bounds bounds = Bounds.UNIT;
-        private List<String> classNames = List.of();
-        private Device device = Device.cpu();
+    public static final class Builder extends ModelBuilder.File<Builder> {
 
         private Builder() {}
 
-        /**
-         * @param file the TorchScript file, as saved by {@code torch.jit.save}
-         * @return this builder
-         */
-        public Builder setModelFile(Path file) {
-            this.file = Objects.requireNonNull(file, "file");
-            return this;
-        }
-
-        /**
-         * @param shape the shape of one input sample, e.g. {@code 1, 28, 28}
-         * @return this builder
-         */
-        public Builder setInputShape(long... shape) {
-            this.inputShape = new Shape(shape);
-            return this;
-        }
-
-        /**
-         * @param bounds the input bounds; default {@code [0, 1]}
-         * @return this builder
-         */
-        public Builder optBounds(Bounds bounds) {
-            this.bounds = Objects.requireNonNull(bounds, "bounds");
-            return this;
-        }
-
-        /**
-         * @param names the class names, one per output
-         * @return this builder
-         */
-        public Builder optClassNames(List<String> names) {
-            this.classNames = List.copyOf(names);
-            return this;
-        }
-
-        /**
-         * @param device the device to run on: {@link Device#cpu()} (default) or a GPU, which needs
-         *     libtorch's CUDA natives and a visible device ({@link Devices#parse} reads
-         *     {@code cpu}, {@code gpu}, {@code gpu:N}). Inputs may live on any device: they are
-         *     copied to this one and the logits and gradients copied back.
-         * @return this builder
-         */
-        public Builder optDevice(Device device) {
-            this.device = Objects.requireNonNull(device, "device");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -247,21 +199,7 @@ public final class TorchScriptClassifier implements DifferentiableClassifier {
          *     does not map inputs of the given shape to logits, or the device is not available
          */
         public TorchScriptClassifier build() {
-            if (file == null) {
-                throw new IllegalArgumentException("model file is required");
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("model file " + file + " does not exist or is not a file");
-            }
-            if (inputShape == null || inputShape.dimension() == 0) {
-                throw new IllegalArgumentException("input shape is required, e.g. 1,28,28");
-            }
-            for (long d : inputShape.getShape()) {
-                if (d <= 0) {
-                    throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
-                }
-            }
-            dev.robust4j.data.Limits.checkSample("model " + file, "input shape " + inputShape, Shapes.values(inputShape));
+            checkFileAndShape();
             Devices.require(device, "PyTorch", "device");
             return new TorchScriptClassifier(this);
         }

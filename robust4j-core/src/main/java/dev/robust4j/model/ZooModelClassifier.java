@@ -288,15 +288,17 @@ public sealed class ZooModelClassifier implements Classifier permits ZooModelCla
      * Builds a {@link ZooModelClassifier}: one of {@code setModel} or {@code setCriteria}, and
      * {@code setInputShape}, are required.
      */
-    public static final class Builder {
+    public static final class Builder extends ModelBuilder<Builder> {
         private ZooModel<NDList, NDList> model;
         private Criteria<NDList, NDList> criteria;
-        private Shape inputShape;
-        private Bounds bounds = Bounds.UNIT;
-        private List<String> classNames = List.of();
         private boolean gradients = true;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * @param model a loaded model, which stays the caller's to close
@@ -317,33 +319,6 @@ public sealed class ZooModelClassifier implements Classifier permits ZooModelCla
         public Builder setCriteria(Criteria<NDList, NDList> criteria) {
             this.criteria = Objects.requireNonNull(criteria, "criteria");
             this.model = null;
-            return this;
-        }
-
-        /**
-         * @param shape the shape of one input sample, without the batch axis, e.g. {@code 1, 28, 28}
-         * @return this builder
-         */
-        public Builder setInputShape(long... shape) {
-            this.inputShape = new Shape(shape);
-            return this;
-        }
-
-        /**
-         * @param bounds the input bounds; default {@code [0, 1]}
-         * @return this builder
-         */
-        public Builder optBounds(Bounds bounds) {
-            this.bounds = Objects.requireNonNull(bounds, "bounds");
-            return this;
-        }
-
-        /**
-         * @param names the class names, one per output
-         * @return this builder
-         */
-        public Builder optClassNames(List<String> names) {
-            this.classNames = List.copyOf(names);
             return this;
         }
 
@@ -369,15 +344,7 @@ public sealed class ZooModelClassifier implements Classifier permits ZooModelCla
             if (model == null && criteria == null) {
                 throw new IllegalArgumentException("a ZooModel or a Criteria is required");
             }
-            if (inputShape == null || inputShape.dimension() == 0) {
-                throw new IllegalArgumentException("input shape is required, e.g. 1,28,28");
-            }
-            for (long d : inputShape.getShape()) {
-                if (d <= 0) {
-                    throw new IllegalArgumentException("input shape must be positive, got " + inputShape);
-                }
-            }
-            dev.robust4j.data.Limits.checkSample("ZooModel", "input shape " + inputShape, Shapes.values(inputShape));
+            checkInputShape("ZooModel");
             ZooModel<NDList, NDList> m = model;
             boolean owned = false;
             if (m == null) {
