@@ -226,14 +226,18 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return name;
     }
 
-    private static final Param<GradientDescentAttack, Float> EPS = Param.of("eps", ParamType.FLOAT, Range.positive(),
+    private static final Param<GradientDescentAttack, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
             "radius of the ball (default by norm: linf 0.1, l2 1, l1 10)", a -> a.eps, GradientDescentAttack::eps);
-    private static final Param<GradientDescentAttack, Integer> STEPS = Param.of("steps", ParamType.INT, Range.atLeast(1),
+    private static final Param<GradientDescentAttack, Integer> STEPS = Param.of(
+            "steps", ParamType.INT, Range.atLeast(1),
             "gradient steps per restart", a -> a.steps, GradientDescentAttack::steps);
-    private static final Param<GradientDescentAttack, Float> STEP_SIZE = Param.of("step-size", ParamType.FLOAT, Range.positive(),
+    private static final Param<GradientDescentAttack, Float> STEP_SIZE = Param.of(
+            "step-size", ParamType.FLOAT, Range.positive(),
             "step length in the norm (default 2.5 eps / steps; MIM eps / steps; eps for one step)",
             GradientDescentAttack::effectiveStepSize, GradientDescentAttack::stepSize);
-    private static final Param<GradientDescentAttack, Integer> RESTARTS = Param.of("restarts", ParamType.INT, Range.atLeast(1),
+    private static final Param<GradientDescentAttack, Integer> RESTARTS = Param.of(
+            "restarts", ParamType.INT, Range.atLeast(1),
             "runs; later runs attack only unbroken samples", a -> a.restarts, GradientDescentAttack::restarts);
     private static final Param<GradientDescentAttack, Float> DECAY = Param.<GradientDescentAttack, Float>of(
             "decay", ParamType.FLOAT, Range.nonNegative(),

@@ -88,7 +88,8 @@ public final class Range<T> {
      */
     public static Range<Float> interval(float low, boolean lowIncluded, float high, boolean highIncluded) {
         String text = "in " + (lowIncluded ? "[" : "(") + plain(low) + ", " + plain(high) + (highIncluded ? "]" : ")");
-        return new Range<>(text, text, v -> (lowIncluded ? v >= low : v > low) && (highIncluded ? v <= high : v < high));
+        return new Range<>(text, text,
+                v -> (lowIncluded ? v >= low : v > low) && (highIncluded ? v <= high : v < high));
     }
 
     private static String plain(float v) {

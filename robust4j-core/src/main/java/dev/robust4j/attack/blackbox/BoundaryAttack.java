@@ -213,30 +213,30 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
         return "boundary";
     }
 
-    private static final Param<BoundaryAttack, Integer> STEPS = Param.<BoundaryAttack, Integer>of(
+    private static final Param<BoundaryAttack, Integer> STEPS = Param.of(
             "steps", ParamType.INT, Range.atLeast(0),
             "walk steps per sample", a -> a.steps, BoundaryAttack::steps);
-    private static final Param<BoundaryAttack, Long> MAX_QUERIES = Param.<BoundaryAttack, Long>of(
+    private static final Param<BoundaryAttack, Long> MAX_QUERIES = Param.of(
             "max-queries", ParamType.LONG, Range.atLeastLong(1),
             "queries per sample", a -> a.maxQueries,
             BoundaryAttack::maxQueries);
-    private static final Param<BoundaryAttack, Double> SPHERICAL_STEP = Param.<BoundaryAttack, Double>of(
+    private static final Param<BoundaryAttack, Double> SPHERICAL_STEP = Param.of(
             "spherical-step", ParamType.DOUBLE, Range.positiveDouble(),
             "initial orthogonal step, relative",
             a -> a.sphericalStep, BoundaryAttack::sphericalStep);
-    private static final Param<BoundaryAttack, Double> SOURCE_STEP = Param.<BoundaryAttack, Double>of(
+    private static final Param<BoundaryAttack, Double> SOURCE_STEP = Param.of(
             "source-step", ParamType.DOUBLE, Range.of("in (0, 1)", "in (0, 1)", v -> v > 0 && v < 1),
             "initial step towards the clean input, relative",
             a -> a.sourceStep, BoundaryAttack::sourceStep);
-    private static final Param<BoundaryAttack, Double> STEP_ADAPTATION = Param.<BoundaryAttack, Double>of(
+    private static final Param<BoundaryAttack, Double> STEP_ADAPTATION = Param.of(
             "step-adaptation", ParamType.DOUBLE, Range.of("> 1", "a number > 1", v -> v > 1 && Double.isFinite(v)),
             "step-size adaptation factor",
             a -> a.stepAdaptation, BoundaryAttack::stepAdaptation);
-    private static final Param<BoundaryAttack, Integer> INIT_TRIALS = Param.<BoundaryAttack, Integer>of(
+    private static final Param<BoundaryAttack, Integer> INIT_TRIALS = Param.of(
             "init-trials", ParamType.INT, Range.atLeast(1),
             "uniform draws to find a starting point",
             a -> a.initTrials, BoundaryAttack::initTrials);
-    private static final Param<BoundaryAttack, Float> EPS = Param.<BoundaryAttack, Float>of(
+    private static final Param<BoundaryAttack, Float> EPS = Param.of(
             "eps", ParamType.FLOAT, Range.positive(),
             "optional l2 radius: stop once inside it", a -> a.eps,
             BoundaryAttack::eps);

@@ -253,26 +253,26 @@ public final class HopSkipJump extends AbstractEvasionAttack {
         return "hop-skip-jump";
     }
 
-    private static final Param<HopSkipJump, Integer> MAX_ITER = Param.<HopSkipJump, Integer>of(
+    private static final Param<HopSkipJump, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(0),
             "iterations per sample", a -> a.maxIter, HopSkipJump::maxIter);
-    private static final Param<HopSkipJump, Long> MAX_QUERIES = Param.<HopSkipJump, Long>of(
+    private static final Param<HopSkipJump, Long> MAX_QUERIES = Param.of(
             "max-queries", ParamType.LONG, Range.atLeastLong(1),
             "queries per sample", a -> a.maxQueries,
             HopSkipJump::maxQueries);
-    private static final Param<HopSkipJump, Integer> INIT_EVALS = Param.<HopSkipJump, Integer>of(
+    private static final Param<HopSkipJump, Integer> INIT_EVALS = Param.of(
             "init-evals", ParamType.INT, Range.atLeast(1),
             "gradient-estimate queries at the first iteration",
             a -> a.initEvals, HopSkipJump::initEvals);
-    private static final Param<HopSkipJump, Double> GAMMA = Param.<HopSkipJump, Double>of(
+    private static final Param<HopSkipJump, Double> GAMMA = Param.of(
             "gamma", ParamType.DOUBLE, Range.positiveDouble(),
             "bisection threshold factor", a -> a.gamma,
             HopSkipJump::gamma);
-    private static final Param<HopSkipJump, Integer> INIT_TRIALS = Param.<HopSkipJump, Integer>of(
+    private static final Param<HopSkipJump, Integer> INIT_TRIALS = Param.of(
             "init-trials", ParamType.INT, Range.atLeast(1),
             "uniform draws to find a starting point",
             a -> a.initTrials, HopSkipJump::initTrials);
-    private static final Param<HopSkipJump, Float> EPS = Param.<HopSkipJump, Float>of(
+    private static final Param<HopSkipJump, Float> EPS = Param.of(
             "eps", ParamType.FLOAT, Range.positive(),
             "optional radius: stop once inside it", a -> a.eps,
             HopSkipJump::eps);

@@ -140,17 +140,18 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         return "one-pixel";
     }
 
-    private static final Param<OnePixelAttack, Integer> PIXELS = Param.<OnePixelAttack, Integer>of(
+    private static final Param<OnePixelAttack, Integer> PIXELS = Param.of(
             "pixels", ParamType.INT, Range.atLeast(1),
             "pixels changed", a -> a.pixels, OnePixelAttack::pixels);
-    private static final Param<OnePixelAttack, Integer> POPULATION = Param.<OnePixelAttack, Integer>of(
-            "population", ParamType.INT, Range.of(">= 4", ">= 4 (DE/rand/1 needs three members besides the parent)", v -> v >= 4),
+    private static final Param<OnePixelAttack, Integer> POPULATION = Param.of(
+            "population", ParamType.INT,
+            Range.of(">= 4", ">= 4 (DE/rand/1 needs three members besides the parent)", v -> v >= 4),
             "candidates per generation", a -> a.population,
             OnePixelAttack::population);
-    private static final Param<OnePixelAttack, Integer> MAX_ITER = Param.<OnePixelAttack, Integer>of(
+    private static final Param<OnePixelAttack, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(0),
             "generations", a -> a.maxIter, OnePixelAttack::maxIter);
-    private static final Param<OnePixelAttack, Float> CROSSOVER = Param.<OnePixelAttack, Float>of(
+    private static final Param<OnePixelAttack, Float> CROSSOVER = Param.of(
             "crossover", ParamType.FLOAT, Range.interval(0f, true, 1f, true),
             "crossover probability", a -> a.crossover,
             OnePixelAttack::crossover);

@@ -173,18 +173,18 @@ public final class SimBA extends AbstractEvasionAttack {
         return "simba";
     }
 
-    private static final Param<SimBA, Float> EPSILON = Param.<SimBA, Float>of(
+    private static final Param<SimBA, Float> EPSILON = Param.of(
             "epsilon", ParamType.FLOAT, Range.positive(),
             "step along each direction", a -> a.epsilon, SimBA::epsilon);
-    private static final Param<SimBA, Integer> MAX_QUERIES = Param.<SimBA, Integer>of(
+    private static final Param<SimBA, Integer> MAX_QUERIES = Param.of(
             "max-queries", ParamType.INT, Range.atLeast(1),
             "queries per sample", a -> a.maxQueries,
             SimBA::maxQueries);
-    private static final Param<SimBA, Integer> FREQ_DIMS = Param.<SimBA, Integer>of(
+    private static final Param<SimBA, Integer> FREQ_DIMS = Param.of(
             "freq-dims", ParamType.INT, Range.atLeast(1),
             "low-frequency block searched first (dct; default: auto)", a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
             .shownWhen(a -> a.basis == Basis.DCT);
-    private static final Param<SimBA, Integer> STRIDE = Param.<SimBA, Integer>of(
+    private static final Param<SimBA, Integer> STRIDE = Param.of(
             "stride", ParamType.INT, Range.atLeast(1),
             "frequencies added per block (dct; default: auto)",
             a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT);

@@ -160,15 +160,15 @@ public final class SquareAttack extends AbstractEvasionAttack {
         return "square";
     }
 
-    private static final Param<SquareAttack, Float> EPS = Param.<SquareAttack, Float>of(
+    private static final Param<SquareAttack, Float> EPS = Param.of(
             "eps", ParamType.FLOAT, Range.positive(),
             "radius of the ball (default by norm)", a -> a.eps,
             SquareAttack::eps);
-    private static final Param<SquareAttack, Integer> MAX_QUERIES = Param.<SquareAttack, Integer>of(
+    private static final Param<SquareAttack, Integer> MAX_QUERIES = Param.of(
             "max-queries", ParamType.INT, Range.atLeast(1),
             "queries per sample", a -> a.maxQueries,
             SquareAttack::maxQueries);
-    private static final Param<SquareAttack, Float> P_INIT = Param.<SquareAttack, Float>of(
+    private static final Param<SquareAttack, Float> P_INIT = Param.of(
             "p-init", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
             "initial fraction of features per square",
             SquareAttack::effectivePInit, SquareAttack::pInit);

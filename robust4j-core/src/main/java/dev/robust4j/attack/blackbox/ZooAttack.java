@@ -182,31 +182,31 @@ public final class ZooAttack extends AbstractEvasionAttack {
         return "zoo";
     }
 
-    private static final Param<ZooAttack, Integer> MAX_ITER = Param.<ZooAttack, Integer>of(
+    private static final Param<ZooAttack, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "coordinate steps per search", a -> a.maxIter,
             ZooAttack::maxIter);
-    private static final Param<ZooAttack, Float> LEARNING_RATE = Param.<ZooAttack, Float>of(
+    private static final Param<ZooAttack, Float> LEARNING_RATE = Param.of(
             "learning-rate", ParamType.FLOAT, Range.positive(),
             "Adam's learning rate", a -> a.learningRate,
             ZooAttack::learningRate);
-    private static final Param<ZooAttack, Float> CONFIDENCE = Param.<ZooAttack, Float>of(
+    private static final Param<ZooAttack, Float> CONFIDENCE = Param.of(
             "confidence", ParamType.FLOAT, Range.nonNegative(),
             "log-probability margin", a -> a.confidence,
             ZooAttack::confidence);
-    private static final Param<ZooAttack, Float> INITIAL_CONST = Param.<ZooAttack, Float>of(
+    private static final Param<ZooAttack, Float> INITIAL_CONST = Param.of(
             "initial-const", ParamType.FLOAT, Range.positive(),
             "the first constant c", a -> a.initialConst,
             ZooAttack::initialConst);
-    private static final Param<ZooAttack, Integer> BINARY_SEARCH_STEPS = Param.<ZooAttack, Integer>of(
+    private static final Param<ZooAttack, Integer> BINARY_SEARCH_STEPS = Param.of(
             "binary-search-steps", ParamType.INT, Range.atLeast(1),
             "searches over the constant c",
             a -> a.binarySearchSteps, ZooAttack::binarySearchSteps);
-    private static final Param<ZooAttack, Integer> NB_PARALLEL = Param.<ZooAttack, Integer>of(
+    private static final Param<ZooAttack, Integer> NB_PARALLEL = Param.of(
             "nb-parallel", ParamType.INT, Range.atLeast(1),
             "coordinates estimated per step", a -> a.nbParallel,
             ZooAttack::nbParallel);
-    private static final Param<ZooAttack, Integer> MAX_QUERIES = Param.<ZooAttack, Integer>of(
+    private static final Param<ZooAttack, Integer> MAX_QUERIES = Param.of(
             "max-queries", ParamType.INT, Range.of(">= 2", ">= 2 (one pair of probes)", v -> v >= 2),
             "queries per sample (default: what the schedule needs)",
             ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries);

@@ -269,10 +269,12 @@ public final class AutoAttack extends AbstractEvasionAttack {
 
     private static final Param<AutoAttack, Integer> STEPS_PARAM = Param.<AutoAttack, Integer>of(
             "steps", ParamType.INT, Range.atLeast(1),
-            "APGD and FAB iterations of a built-in version", a -> a.steps, AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM));
+            "APGD and FAB iterations of a built-in version", a -> a.steps, AutoAttack::steps)
+            .shownWhen(a -> !a.version.equals(CUSTOM));
     private static final Param<AutoAttack, Integer> SQUARE_QUERIES_PARAM = Param.<AutoAttack, Integer>of(
             "square-queries", ParamType.INT, Range.atLeast(1),
-            "Square's query budget in a built-in version", a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM));
+            "Square's query budget in a built-in version", a -> a.squareQueries, AutoAttack::squareQueries)
+            .shownWhen(a -> !a.version.equals(CUSTOM));
 
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the

@@ -326,17 +326,17 @@ public final class AutoPgd extends AbstractEvasionAttack {
         return loss.attackName();
     }
 
-    private static final Param<AutoPgd, Float> EPS = Param.<AutoPgd, Float>of(
+    private static final Param<AutoPgd, Float> EPS = Param.of(
             "eps", ParamType.FLOAT, Range.positive(),
             "radius of the ball (default by norm)", a -> a.eps, AutoPgd::eps);
-    private static final Param<AutoPgd, Integer> STEPS = Param.<AutoPgd, Integer>of(
+    private static final Param<AutoPgd, Integer> STEPS = Param.of(
             "steps", ParamType.INT, Range.atLeast(1),
             "iterations per restart", a -> a.steps, AutoPgd::steps);
-    private static final Param<AutoPgd, Integer> RESTARTS = Param.<AutoPgd, Integer>of(
+    private static final Param<AutoPgd, Integer> RESTARTS = Param.of(
             "restarts", ParamType.INT, Range.atLeast(1),
             "runs on the samples still robust", a -> a.restarts,
             AutoPgd::restarts);
-    private static final Param<AutoPgd, Float> RHO = Param.<AutoPgd, Float>of(
+    private static final Param<AutoPgd, Float> RHO = Param.of(
             "rho", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
             "the step-size schedule's success threshold", a -> a.rho,
             AutoPgd::rho);

@@ -118,19 +118,19 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         return "lbfgs";
     }
 
-    private static final Param<BoxConstrainedLbfgs, Float> INITIAL_CONST = Param.<BoxConstrainedLbfgs, Float>of(
+    private static final Param<BoxConstrainedLbfgs, Float> INITIAL_CONST = Param.of(
             "initial-const", ParamType.FLOAT, Range.positive(),
             "the first constant c", a -> a.initialConst,
             BoxConstrainedLbfgs::initialConst);
-    private static final Param<BoxConstrainedLbfgs, Integer> BINARY_SEARCH_STEPS = Param.<BoxConstrainedLbfgs, Integer>of(
+    private static final Param<BoxConstrainedLbfgs, Integer> BINARY_SEARCH_STEPS = Param.of(
             "binary-search-steps", ParamType.INT, Range.atLeast(1),
             "searches over the constant c",
             a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps);
-    private static final Param<BoxConstrainedLbfgs, Integer> MAX_ITER = Param.<BoxConstrainedLbfgs, Integer>of(
+    private static final Param<BoxConstrainedLbfgs, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "L-BFGS-B iterations per search", a -> a.maxIter,
             BoxConstrainedLbfgs::maxIter);
-    private static final Param<BoxConstrainedLbfgs, Integer> HISTORY = Param.<BoxConstrainedLbfgs, Integer>of(
+    private static final Param<BoxConstrainedLbfgs, Integer> HISTORY = Param.of(
             "history", ParamType.INT, Range.atLeast(1),
             "correction pairs kept", a -> a.history,
             BoxConstrainedLbfgs::history);

@@ -150,23 +150,23 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         return "cw-l2";
     }
 
-    private static final Param<CarliniWagnerL2, Float> CONFIDENCE = Param.<CarliniWagnerL2, Float>of(
+    private static final Param<CarliniWagnerL2, Float> CONFIDENCE = Param.of(
             "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
             "logit margin kappa the adversarial must reach",
             a -> a.confidence, CarliniWagnerL2::confidence);
-    private static final Param<CarliniWagnerL2, Float> LEARNING_RATE = Param.<CarliniWagnerL2, Float>of(
+    private static final Param<CarliniWagnerL2, Float> LEARNING_RATE = Param.of(
             "learning-rate", ParamType.FLOAT, Range.positive(),
             "Adam's learning rate", a -> a.learningRate,
             CarliniWagnerL2::learningRate);
-    private static final Param<CarliniWagnerL2, Integer> BINARY_SEARCH_STEPS = Param.<CarliniWagnerL2, Integer>of(
+    private static final Param<CarliniWagnerL2, Integer> BINARY_SEARCH_STEPS = Param.of(
             "binary-search-steps", ParamType.INT, Range.atLeast(1),
             "searches over the constant c",
             a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps);
-    private static final Param<CarliniWagnerL2, Integer> MAX_ITER = Param.<CarliniWagnerL2, Integer>of(
+    private static final Param<CarliniWagnerL2, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "Adam steps per search", a -> a.maxIter,
             CarliniWagnerL2::maxIter);
-    private static final Param<CarliniWagnerL2, Float> INITIAL_CONST = Param.<CarliniWagnerL2, Float>of(
+    private static final Param<CarliniWagnerL2, Float> INITIAL_CONST = Param.of(
             "initial-const", ParamType.FLOAT, Range.positive(),
             "the first constant c", a -> a.initialConst,
             CarliniWagnerL2::initialConst);

@@ -129,15 +129,15 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         return "cw-linf";
     }
 
-    private static final Param<CarliniWagnerLinf, Float> CONFIDENCE = Param.<CarliniWagnerLinf, Float>of(
+    private static final Param<CarliniWagnerLinf, Float> CONFIDENCE = Param.of(
             "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
             "logit margin kappa", a -> a.confidence,
             CarliniWagnerLinf::confidence);
-    private static final Param<CarliniWagnerLinf, Integer> BINARY_SEARCH_STEPS = Param.<CarliniWagnerLinf, Integer>of(
+    private static final Param<CarliniWagnerLinf, Integer> BINARY_SEARCH_STEPS = Param.of(
             "binary-search-steps", ParamType.INT, Range.atLeast(1),
             "searches over the constant c",
             a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps);
-    private static final Param<CarliniWagnerLinf, Integer> MAX_ITER = Param.<CarliniWagnerLinf, Integer>of(
+    private static final Param<CarliniWagnerLinf, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "Adam steps per search", a -> a.maxIter,
             CarliniWagnerLinf::maxIter);

@@ -140,15 +140,15 @@ public final class DeepFool extends AbstractEvasionAttack {
         return "deepfool";
     }
 
-    private static final Param<DeepFool, Integer> CANDIDATES = Param.<DeepFool, Integer>of(
+    private static final Param<DeepFool, Integer> CANDIDATES = Param.of(
             "candidates", ParamType.INT, Range.atLeast(2),
             "classes considered", a -> a.candidates,
             DeepFool::candidates);
-    private static final Param<DeepFool, Float> OVERSHOOT = Param.<DeepFool, Float>of(
+    private static final Param<DeepFool, Float> OVERSHOOT = Param.of(
             "overshoot", ParamType.FLOAT, Range.nonNegative(),
             "relative overshoot past the boundary", a -> a.overshoot,
             DeepFool::overshoot);
-    private static final Param<DeepFool, Integer> MAX_ITER = Param.<DeepFool, Integer>of(
+    private static final Param<DeepFool, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "linearisation steps per sample", a -> a.maxIter,
             DeepFool::maxIter);

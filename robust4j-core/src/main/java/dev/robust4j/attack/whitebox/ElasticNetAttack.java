@@ -204,26 +204,26 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         return "ead";
     }
 
-    private static final Param<ElasticNetAttack, Float> BETA = Param.<ElasticNetAttack, Float>of(
+    private static final Param<ElasticNetAttack, Float> BETA = Param.of(
             "beta", ParamType.FLOAT, Range.finiteAtLeastZero(),
             "weight of the L1 term", a -> a.beta, ElasticNetAttack::beta);
-    private static final Param<ElasticNetAttack, Float> CONFIDENCE = Param.<ElasticNetAttack, Float>of(
+    private static final Param<ElasticNetAttack, Float> CONFIDENCE = Param.of(
             "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
             "logit margin kappa", a -> a.confidence,
             ElasticNetAttack::confidence);
-    private static final Param<ElasticNetAttack, Float> LEARNING_RATE = Param.<ElasticNetAttack, Float>of(
+    private static final Param<ElasticNetAttack, Float> LEARNING_RATE = Param.of(
             "learning-rate", ParamType.FLOAT, Range.positive(),
             "initial ISTA step", a -> a.learningRate,
             ElasticNetAttack::learningRate);
-    private static final Param<ElasticNetAttack, Integer> BINARY_SEARCH_STEPS = Param.<ElasticNetAttack, Integer>of(
+    private static final Param<ElasticNetAttack, Integer> BINARY_SEARCH_STEPS = Param.of(
             "binary-search-steps", ParamType.INT, Range.atLeast(1),
             "searches over the constant c",
             a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps);
-    private static final Param<ElasticNetAttack, Integer> MAX_ITER = Param.<ElasticNetAttack, Integer>of(
+    private static final Param<ElasticNetAttack, Integer> MAX_ITER = Param.of(
             "max-iter", ParamType.INT, Range.atLeast(1),
             "iterations per search", a -> a.maxIter,
             ElasticNetAttack::maxIter);
-    private static final Param<ElasticNetAttack, Float> INITIAL_CONST = Param.<ElasticNetAttack, Float>of(
+    private static final Param<ElasticNetAttack, Float> INITIAL_CONST = Param.of(
             "initial-const", ParamType.FLOAT, Range.positive(),
             "the first constant c", a -> a.initialConst,
             ElasticNetAttack::initialConst);

@@ -280,31 +280,32 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         return variant;
     }
 
-    private static final Param<FastAdaptiveBoundaryAttack, Float> EPS = Param.<FastAdaptiveBoundaryAttack, Float>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Float> EPS = Param.of(
             "eps", ParamType.FLOAT, Range.positive(),
             "optional radius: success only inside it", a -> a.eps,
             FastAdaptiveBoundaryAttack::eps);
-    private static final Param<FastAdaptiveBoundaryAttack, Integer> STEPS = Param.<FastAdaptiveBoundaryAttack, Integer>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> STEPS = Param.of(
             "steps", ParamType.INT, Range.atLeast(1),
             "iterations per restart", a -> a.steps,
             FastAdaptiveBoundaryAttack::steps);
-    private static final Param<FastAdaptiveBoundaryAttack, Float> ALPHA_MAX = Param.<FastAdaptiveBoundaryAttack, Float>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Float> ALPHA_MAX = Param.of(
             "alpha-max", ParamType.FLOAT, Range.interval(0f, true, 1f, true),
             "largest step towards the clean input",
             a -> a.alphaMax, FastAdaptiveBoundaryAttack::alphaMax);
-    private static final Param<FastAdaptiveBoundaryAttack, Float> ETA = Param.<FastAdaptiveBoundaryAttack, Float>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Float> ETA = Param.of(
             "eta", ParamType.FLOAT, Range.of(">= 1", "a finite number >= 1", v -> v >= 1 && Float.isFinite(v)),
             "overshoot of the projection", a -> a.eta,
             FastAdaptiveBoundaryAttack::eta);
-    private static final Param<FastAdaptiveBoundaryAttack, Float> BETA = Param.<FastAdaptiveBoundaryAttack, Float>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Float> BETA = Param.of(
             "beta", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
             "final backward-step factor", a -> a.beta,
             FastAdaptiveBoundaryAttack::beta);
-    private static final Param<FastAdaptiveBoundaryAttack, Integer> RESTARTS = Param.<FastAdaptiveBoundaryAttack, Integer>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> RESTARTS = Param.of(
             "restarts", ParamType.INT, Range.atLeast(1),
             "random restarts", a -> a.restarts,
             FastAdaptiveBoundaryAttack::restarts);
-    private static final Param<FastAdaptiveBoundaryAttack, Integer> TARGET_CLASSES = Param.<FastAdaptiveBoundaryAttack, Integer>of(
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> TARGET_CLASSES =
+            Param.<FastAdaptiveBoundaryAttack, Integer>of(
             "target-classes", ParamType.INT, Range.atLeast(1),
             "target classes tried (fab-t)", a -> a.targetClasses,
             FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T);

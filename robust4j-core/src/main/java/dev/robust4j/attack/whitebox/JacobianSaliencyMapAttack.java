@@ -113,11 +113,11 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         return "jsma";
     }
 
-    private static final Param<JacobianSaliencyMapAttack, Float> THETA = Param.<JacobianSaliencyMapAttack, Float>of(
+    private static final Param<JacobianSaliencyMapAttack, Float> THETA = Param.of(
             "theta", ParamType.FLOAT, Range.of("!= 0", "a non-zero finite number", v -> v != 0 && Float.isFinite(v)),
             "change per modified feature, non-zero", a -> a.theta,
             JacobianSaliencyMapAttack::theta);
-    private static final Param<JacobianSaliencyMapAttack, Float> GAMMA = Param.<JacobianSaliencyMapAttack, Float>of(
+    private static final Param<JacobianSaliencyMapAttack, Float> GAMMA = Param.of(
             "gamma", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
             "largest fraction of features modified", a -> a.gamma,
             JacobianSaliencyMapAttack::gamma);
