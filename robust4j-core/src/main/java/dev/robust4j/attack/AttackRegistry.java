@@ -126,7 +126,7 @@ public final class AttackRegistry {
             for (var p : parameters.list()) {
                 if (p.settable()) {
                     Object d = defaultValues.get(p.name());
-                    out.add(p.name() + " (" + p.type() + (d == null ? "" : ", default " + d) + "): " + p.doc());
+                    out.add(p.name() + " (" + p.type() + (d == null ? "" : ", default " + d) + "): " + p.described());
                 }
             }
             return out;
@@ -173,7 +173,7 @@ public final class AttackRegistry {
     public static final String EOT_PGD = "eot-pgd";
 
     /** The parameter that turns any gradient attack into its Expectation-over-Transformation form. */
-    public static final String EOT_SAMPLES = "eot-samples";
+    public static final String EOT_SAMPLES = ExpectationOverTransformation.SAMPLES.name();
 
     /** @return the names of all attacks this build knows, in a stable order */
     public static List<String> names() {
@@ -255,8 +255,10 @@ public final class AttackRegistry {
         }
         if (key.equals(EOT_PGD)) {
             List<String> out = new ArrayList<>(help("pgd"));
-            out.add(EOT_SAMPLES + " (int, default 8): transformations averaged per gradient");
-            out.add("eot-seed (long, default: seed): the seed of the transformations' draws");
+            for (var p : ExpectationOverTransformation.PARAMETERS.list()) {
+                out.add(p.name() + " (" + p.type() + (p == ExpectationOverTransformation.SAMPLES
+                        ? ", default " + ExpectationOverTransformation.DEFAULT_SAMPLES : "") + "): " + p.described());
+            }
             out.add("and the transformation's parameters: " + String.join(", ", TransformSpec.NAMES));
             return out;
         }
@@ -316,14 +318,11 @@ public final class AttackRegistry {
     private static EvasionAttack eot(String key, Map<String, String> params, ModelLoader loader) {
         Map<String, String> transform = new LinkedHashMap<>();
         Map<String, String> rest = new LinkedHashMap<>();
-        String samples = null;
-        String eotSeed = null;
+        Map<String, String> own = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
             String k = e.getKey().trim().toLowerCase(Locale.ROOT);
-            if (k.equals(EOT_SAMPLES)) {
-                samples = e.getValue().trim();
-            } else if (k.equals("eot-seed")) {
-                eotSeed = e.getValue().trim();
+            if (ExpectationOverTransformation.PARAMETERS.accepts(k)) {
+                own.put(k, e.getValue());
             } else if (TransformSpec.NAMES.contains(k)) {
                 transform.put(k, e.getValue());
             } else {
@@ -338,13 +337,20 @@ public final class AttackRegistry {
         if (key.equals(EOT_PGD)) {
             rest.putIfAbsent("early-stop", "false");
         }
-        int n = samples == null ? 8
-                : new ParamReader(new ParamReader.Attack(key), Map.of(EOT_SAMPLES, samples)).get(EOT_SAMPLES, ParamType.INT);
+        // the wrapper's declared parameters; its range (eot-samples >= 1) is checked by of() below
+        var samplesParam = ExpectationOverTransformation.SAMPLES;
+        var seedParam = ExpectationOverTransformation.SEED;
+        ParamReader eotReader = new ParamReader(new ParamReader.Attack(key), own);
+        int n = eotReader.get(samplesParam.name(), samplesParam.type(), ExpectationOverTransformation.DEFAULT_SAMPLES);
         // the draws' seed: eot-seed, else the inner attack's seed, else 0
-        String seedText = eotSeed != null ? eotSeed : rest.get("seed");
-        String seedName = eotSeed != null ? "eot-seed" : "seed";
-        long seed = seedText == null ? 0
-                : new ParamReader(new ParamReader.Attack(key), Map.of(seedName, seedText)).get(seedName, ParamType.LONG);
+        long seed;
+        if (eotReader.has(seedParam.name())) {
+            seed = eotReader.get(seedParam.name(), seedParam.type());
+        } else {
+            ParamReader innerSeed = new ParamReader(new ParamReader.Attack(key),
+                    rest.containsKey("seed") ? Map.of("seed", rest.get("seed")) : Map.of());
+            seed = innerSeed.get("seed", ParamType.LONG, 0L);
+        }
         if (!takesSeed(inner, Map.of())) {
             rest.remove("seed"); // the draws' seed only: the inner attack draws no random numbers
         }

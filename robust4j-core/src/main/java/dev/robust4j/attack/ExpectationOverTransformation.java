@@ -4,6 +4,10 @@ import ai.djl.ndarray.NDArray;
 import dev.robust4j.model.Classifier;
 import dev.robust4j.model.Criterion;
 import dev.robust4j.model.DifferentiableClassifier;
+import dev.robust4j.param.Param;
+import dev.robust4j.param.ParamType;
+import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 import dev.robust4j.transform.EotClassifier;
 import dev.robust4j.transform.Survival;
 import dev.robust4j.transform.TransformSpec;
@@ -27,6 +31,28 @@ import java.util.Optional;
  */
 public final class ExpectationOverTransformation implements EvasionAttack {
 
+    /** The default of {@link #SAMPLES}. */
+    public static final int DEFAULT_SAMPLES = 8;
+
+    /**
+     * {@code eot-samples}: draws of the transformation per gradient. The parameter that turns a
+     * gradient attack given to the registry into its Expectation-over-Transformation form.
+     */
+    public static final Param<ExpectationOverTransformation, Integer> SAMPLES = Param.of(
+            "eot-samples", ParamType.INT, Range.atLeast(1), "transformations averaged per gradient",
+            e -> e.samples, (e, v) -> of(e.inner, e.spec, v, e.seed));
+
+    /** {@code eot-seed}: the seed of the transformations' draws; the registry defaults it to the attack's seed. */
+    public static final Param<ExpectationOverTransformation, Long> SEED = Param.of(
+            "eot-seed", ParamType.LONG, "the seed of the transformations' draws (default: seed)",
+            e -> e.seed, (e, v) -> of(e.inner, e.spec, e.samples, v));
+
+    /**
+     * The wrapper's own parameters, in report order; the transformation's ({@link TransformSpec#NAMES})
+     * are {@link TransformSpec}'s and the rest the inner attack's.
+     */
+    public static final Parameters<ExpectationOverTransformation> PARAMETERS = Parameters.of(SAMPLES, SEED);
+
     private final EvasionAttack inner;
     private final TransformSpec spec;
     private final int samples;
@@ -37,9 +63,7 @@ public final class ExpectationOverTransformation implements EvasionAttack {
             throw new IllegalArgumentException(
                     "eot-samples applies to gradient attacks; " + inner.name() + " does not use gradients");
         }
-        if (samples < 1) {
-            throw new IllegalArgumentException("eot-samples must be >= 1, got " + samples);
-        }
+        SAMPLES.check(samples);
         this.inner = inner;
         this.spec = spec;
         this.samples = samples;
@@ -84,8 +108,7 @@ public final class ExpectationOverTransformation implements EvasionAttack {
     public Map<String, Object> params() {
         Map<String, Object> p = new LinkedHashMap<>(inner.params());
         p.putAll(spec.params());
-        p.put("eot-samples", samples);
-        p.put("eot-seed", seed);
+        p.putAll(PARAMETERS.values(this));
         return p;
     }
 

@@ -3,6 +3,7 @@ package dev.robust4j.attack;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -80,25 +81,15 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         if (norm == null || !norm.supportsSteps()) {
             throw new IllegalArgumentException("norm must be one of linf, l2, l1, got " + norm);
         }
-        if (!(decay >= 0) || !Float.isFinite(decay)) {
-            throw new IllegalArgumentException("decay must be a finite number >= 0, got " + decay);
-        }
+        DECAY.check(decay);
         if (decay > 0 && norm == Norm.L1) {
             throw new IllegalArgumentException(
                     "decay (momentum) is defined for the linf and l2 norms (Dong et al. 2018), got norm l1");
         }
-        if (!(eps > 0) || !Float.isFinite(eps)) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-        }
-        if (stepSize != null && (!(stepSize > 0) || !Float.isFinite(stepSize))) {
-            throw new IllegalArgumentException("step-size must be a positive number, got " + stepSize);
-        }
-        if (restarts < 1) {
-            throw new IllegalArgumentException("restarts must be >= 1, got " + restarts);
-        }
+        EPS.check(eps);
+        STEPS.check(steps);
+        STEP_SIZE.check(stepSize);
+        RESTARTS.check(restarts);
         this.norm = norm;
         this.eps = eps;
         this.steps = steps;
@@ -232,29 +223,41 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
         return name;
     }
 
+    private static final Param<GradientDescentAttack, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "radius of the ball (default by norm: linf 0.1, l2 1, l1 10)", a -> a.eps, GradientDescentAttack::eps);
+    private static final Param<GradientDescentAttack, Integer> STEPS = Param.of(
+            "steps", ParamType.INT, Range.atLeast(1),
+            "gradient steps per restart", a -> a.steps, GradientDescentAttack::steps);
+    private static final Param<GradientDescentAttack, Float> STEP_SIZE = Param.of(
+            "step-size", ParamType.FLOAT, Range.positive(),
+            "step length in the norm (default 2.5 eps / steps; MIM eps / steps; eps for one step)",
+            GradientDescentAttack::effectiveStepSize, GradientDescentAttack::stepSize);
+    private static final Param<GradientDescentAttack, Integer> RESTARTS = Param.of(
+            "restarts", ParamType.INT, Range.atLeast(1),
+            "runs; later runs attack only unbroken samples", a -> a.restarts, GradientDescentAttack::restarts);
+    private static final Param<GradientDescentAttack, Float> DECAY = Param.<GradientDescentAttack, Float>of(
+            "decay", ParamType.FLOAT, Range.nonNegative(),
+            "momentum decay factor (MIM: 1.0; 0 = none)", a -> a.decay,
+            GradientDescentAttack::decay)
+            .shownWhen(a -> a.decay > 0 || a.name.equals("mim"));
+
     /**
-     * The parameters, declared once: the registry sets them from text, {@link #params()} and the
-     * JSON record report them, help lists them.
+     * The parameters, declared once with their ranges: the registry sets them from text,
+     * {@link #params()} and the JSON record report them, help lists them, the constructor checks
+     * them.
      */
     public static final Parameters<GradientDescentAttack> PARAMETERS = Parameters.of(
             AttackParams.<GradientDescentAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
-            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm: linf 0.1, l2 1, l1 10)",
-                    a -> a.eps, GradientDescentAttack::eps),
-            Param.of("steps", ParamType.INT, "gradient steps per restart, >= 1", a -> a.steps,
-                    GradientDescentAttack::steps),
-            Param.of("step-size", ParamType.FLOAT, "step length in the norm, > 0 (default 2.5 eps / steps; MIM"
-                    + " eps / steps; eps for one step)", GradientDescentAttack::effectiveStepSize,
-                    GradientDescentAttack::stepSize),
+            EPS, STEPS, STEP_SIZE,
             Param.of("random-start", ParamType.BOOLEAN, "start each restart at a uniform point of the ball",
                     a -> a.randomStart, GradientDescentAttack::randomStart),
-            Param.of("restarts", ParamType.INT, "runs; later runs attack only unbroken samples, >= 1",
-                    a -> a.restarts, GradientDescentAttack::restarts),
+            RESTARTS,
             Param.of("early-stop", ParamType.BOOLEAN, "a sample stops at its first adversarial point",
                     a -> a.earlyStop, GradientDescentAttack::earlyStop),
             Param.of("loss", ParamType.STRING, "the loss ascended: ce or cw", a -> a.loss.cliName(),
                     (a, v) -> a.loss(GradientLoss.parse(v))),
-            Param.<GradientDescentAttack, Float>of("decay", ParamType.FLOAT,
-                    "momentum decay factor, >= 0 (MIM: 1.0; 0 = none)", a -> a.decay, GradientDescentAttack::decay).shownWhen(a -> a.decay > 0 || a.name.equals("mim")),
+            DECAY,
             AttackParams.<GradientDescentAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<GradientDescentAttack> SPEC =

@@ -2,6 +2,9 @@ package dev.robust4j.defence;
 
 import dev.robust4j.param.ParamReader;
 import dev.robust4j.attack.AttackRegistry;
+import dev.robust4j.attack.Attacks;
+import dev.robust4j.attack.GradientDescentAttack;
+import dev.robust4j.attack.Norm;
 import dev.robust4j.attack.EvasionAttack;
 import dev.robust4j.defence.training.AdversarialTraining;
 import dev.robust4j.defence.training.GaussianAugmentation;
@@ -14,7 +17,6 @@ import dev.robust4j.nn.BatchTransform;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -146,13 +148,18 @@ public final class TrainingDefences {
             DefenceSpec spec, String preset, ParamReader p, float ratio, List<DifferentiableClassifier> statics) {
         switch (preset) {
             case "madry": {
-                Map<String, String> q = new LinkedHashMap<>();
-                q.put("eps", orDefault(p.take("eps"), "0.1"));
-                q.put("steps", orDefault(p.take("steps"), "7"));
-                q.put("step-size", orDefault(p.take("step-size"), "0.02"));
-                q.put("early-stop", "false");
+                // Madry et al.'s PGD, built through the typed API: eps 0.1, 7 steps of 0.02, no early stop
+                float eps = p.number("eps", 0.1f);
+                int steps = p.integer("steps", 7);
+                float stepSize = p.number("step-size", 0.02f);
                 p.done();
-                return new AdversarialTraining(List.of(AttackRegistry.create("pgd", q)), ratio, statics);
+                GradientDescentAttack pgd;
+                try {
+                    pgd = Attacks.pgd(Norm.LINF, eps).steps(steps).stepSize(stepSize).earlyStop(false);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("defence adversarial-training (preset=madry): " + e.getMessage(), e);
+                }
+                return new AdversarialTraining(List.of(pgd), ratio, statics);
             }
             case "fast": {
                 float eps = p.number("eps", 0.1f);
@@ -163,9 +170,5 @@ public final class TrainingDefences {
             default:
                 throw new IllegalArgumentException("defence " + spec + ": preset must be madry, fast or trades, got '" + preset + "'");
         }
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null ? fallback : value;
     }
 }

@@ -11,6 +11,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.SplittableRandom;
 
@@ -88,27 +89,13 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
     private BoundaryAttack(
             int steps, long maxQueries, double sphericalStep, double sourceStep, double stepAdaptation,
             int initTrials, Float eps, float[] startingPoints, long seed) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        }
-        if (maxQueries < 1) {
-            throw new IllegalArgumentException("max-queries must be >= 1, got " + maxQueries);
-        }
-        if (!(sphericalStep > 0) || !Double.isFinite(sphericalStep)) {
-            throw new IllegalArgumentException("spherical-step must be a positive number, got " + sphericalStep);
-        }
-        if (!(sourceStep > 0 && sourceStep < 1)) {
-            throw new IllegalArgumentException("source-step must be in (0, 1), got " + sourceStep);
-        }
-        if (!(stepAdaptation > 1) || !Double.isFinite(stepAdaptation)) {
-            throw new IllegalArgumentException("step-adaptation must be a number > 1, got " + stepAdaptation);
-        }
-        if (initTrials < 1) {
-            throw new IllegalArgumentException("init-trials must be >= 1, got " + initTrials);
-        }
-        if (eps != null && (!(eps > 0) || !Float.isFinite(eps))) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
+        STEPS.check(steps);
+        MAX_QUERIES.check(maxQueries);
+        SPHERICAL_STEP.check(sphericalStep);
+        SOURCE_STEP.check(sourceStep);
+        STEP_ADAPTATION.check(stepAdaptation);
+        INIT_TRIALS.check(initTrials);
+        EPS.check(eps);
         this.steps = steps;
         this.maxQueries = maxQueries;
         this.sphericalStep = sphericalStep;
@@ -224,24 +211,46 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
         return "boundary";
     }
 
+    private static final Param<BoundaryAttack, Integer> STEPS = Param.of(
+            "steps", ParamType.INT, Range.atLeast(0),
+            "walk steps per sample", a -> a.steps, BoundaryAttack::steps);
+    private static final Param<BoundaryAttack, Long> MAX_QUERIES = Param.of(
+            "max-queries", ParamType.LONG, Range.atLeastLong(1),
+            "queries per sample", a -> a.maxQueries,
+            BoundaryAttack::maxQueries);
+    private static final Param<BoundaryAttack, Double> SPHERICAL_STEP = Param.of(
+            "spherical-step", ParamType.DOUBLE, Range.positiveDouble(),
+            "initial orthogonal step, relative",
+            a -> a.sphericalStep, BoundaryAttack::sphericalStep);
+    private static final Param<BoundaryAttack, Double> SOURCE_STEP = Param.of(
+            "source-step", ParamType.DOUBLE, Range.of("in (0, 1)", "in (0, 1)", v -> v > 0 && v < 1),
+            "initial step towards the clean input, relative",
+            a -> a.sourceStep, BoundaryAttack::sourceStep);
+    private static final Param<BoundaryAttack, Double> STEP_ADAPTATION = Param.of(
+            "step-adaptation", ParamType.DOUBLE, Range.of("> 1", "a number > 1", v -> v > 1 && Double.isFinite(v)),
+            "step-size adaptation factor",
+            a -> a.stepAdaptation, BoundaryAttack::stepAdaptation);
+    private static final Param<BoundaryAttack, Integer> INIT_TRIALS = Param.of(
+            "init-trials", ParamType.INT, Range.atLeast(1),
+            "uniform draws to find a starting point",
+            a -> a.initTrials, BoundaryAttack::initTrials);
+    private static final Param<BoundaryAttack, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "optional l2 radius: stop once inside it", a -> a.eps,
+            BoundaryAttack::eps);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<BoundaryAttack> PARAMETERS = Parameters.of(
-            Param.of("steps", ParamType.INT, "walk steps per sample, >= 1", a -> a.steps, BoundaryAttack::steps),
-            Param.of("max-queries", ParamType.LONG, "queries per sample, >= 1", a -> a.maxQueries,
-                    BoundaryAttack::maxQueries),
-            Param.of("spherical-step", ParamType.DOUBLE, "initial orthogonal step, relative, > 0",
-                    a -> a.sphericalStep, BoundaryAttack::sphericalStep),
-            Param.of("source-step", ParamType.DOUBLE, "initial step towards the clean input, relative, > 0",
-                    a -> a.sourceStep, BoundaryAttack::sourceStep),
-            Param.of("step-adaptation", ParamType.DOUBLE, "step-size adaptation factor, > 1",
-                    a -> a.stepAdaptation, BoundaryAttack::stepAdaptation),
-            Param.of("init-trials", ParamType.INT, "uniform draws to find a starting point, >= 1",
-                    a -> a.initTrials, BoundaryAttack::initTrials),
-            Param.of("eps", ParamType.FLOAT, "optional l2 radius: stop once inside it, > 0", a -> a.eps,
-                    BoundaryAttack::eps),
+            STEPS,
+            MAX_QUERIES,
+            SPHERICAL_STEP,
+            SOURCE_STEP,
+            STEP_ADAPTATION,
+            INIT_TRIALS,
+            EPS,
             Param.javaOnly("starting-points", "adversarial starting points (Java API: startingPoints)",
                     a -> a.startingPoints != null ? "given" : null),
             AttackParams.<BoundaryAttack>seed((a, v) -> a.seed(v)));

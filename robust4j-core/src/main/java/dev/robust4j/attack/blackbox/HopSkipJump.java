@@ -11,6 +11,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -103,28 +104,16 @@ public final class HopSkipJump extends AbstractEvasionAttack {
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf for hop-skip-jump, got " + norm);
         }
-        if (maxIter < 0) {
-            throw new IllegalArgumentException("max-iter must be >= 0, got " + maxIter);
-        }
-        if (maxQueries < 1) {
-            throw new IllegalArgumentException("max-queries must be >= 1, got " + maxQueries);
-        }
-        if (initEvals < 1) {
-            throw new IllegalArgumentException("init-evals must be >= 1, got " + initEvals);
-        }
+        MAX_ITER.check(maxIter);
+        MAX_QUERIES.check(maxQueries);
+        INIT_EVALS.check(initEvals);
         if (maxEvals < initEvals) {
             throw new IllegalArgumentException(
                     "max-evals must be >= init-evals (" + initEvals + "), got " + maxEvals);
         }
-        if (!(gamma > 0) || !Double.isFinite(gamma)) {
-            throw new IllegalArgumentException("gamma must be a positive number, got " + gamma);
-        }
-        if (initTrials < 1) {
-            throw new IllegalArgumentException("init-trials must be >= 1, got " + initTrials);
-        }
-        if (eps != null && (!(eps > 0) || !Float.isFinite(eps))) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
+        GAMMA.check(gamma);
+        INIT_TRIALS.check(initTrials);
+        EPS.check(eps);
         this.norm = norm;
         this.maxIter = maxIter;
         this.maxQueries = maxQueries;
@@ -262,25 +251,44 @@ public final class HopSkipJump extends AbstractEvasionAttack {
         return "hop-skip-jump";
     }
 
+    private static final Param<HopSkipJump, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(0),
+            "iterations per sample", a -> a.maxIter, HopSkipJump::maxIter);
+    private static final Param<HopSkipJump, Long> MAX_QUERIES = Param.of(
+            "max-queries", ParamType.LONG, Range.atLeastLong(1),
+            "queries per sample", a -> a.maxQueries,
+            HopSkipJump::maxQueries);
+    private static final Param<HopSkipJump, Integer> INIT_EVALS = Param.of(
+            "init-evals", ParamType.INT, Range.atLeast(1),
+            "gradient-estimate queries at the first iteration",
+            a -> a.initEvals, HopSkipJump::initEvals);
+    private static final Param<HopSkipJump, Double> GAMMA = Param.of(
+            "gamma", ParamType.DOUBLE, Range.positiveDouble(),
+            "bisection threshold factor", a -> a.gamma,
+            HopSkipJump::gamma);
+    private static final Param<HopSkipJump, Integer> INIT_TRIALS = Param.of(
+            "init-trials", ParamType.INT, Range.atLeast(1),
+            "uniform draws to find a starting point",
+            a -> a.initTrials, HopSkipJump::initTrials);
+    private static final Param<HopSkipJump, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "optional radius: stop once inside it", a -> a.eps,
+            HopSkipJump::eps);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<HopSkipJump> PARAMETERS = Parameters.of(
             AttackParams.<HopSkipJump>norm(HopSkipJump::norm, a -> a.norm),
-            Param.of("max-iter", ParamType.INT, "iterations per sample, >= 1", a -> a.maxIter, HopSkipJump::maxIter),
-            Param.of("max-queries", ParamType.LONG, "queries per sample, >= 1", a -> a.maxQueries,
-                    HopSkipJump::maxQueries),
-            Param.of("init-evals", ParamType.INT, "gradient-estimate queries at the first iteration, >= 1",
-                    a -> a.initEvals, HopSkipJump::initEvals),
+            MAX_ITER,
+            MAX_QUERIES,
+            INIT_EVALS,
             Param.of("max-evals", ParamType.INT, "most gradient-estimate queries per iteration, >= init-evals",
                     a -> a.maxEvals, HopSkipJump::maxEvals),
-            Param.of("gamma", ParamType.DOUBLE, "bisection threshold factor, > 0", a -> a.gamma,
-                    HopSkipJump::gamma),
-            Param.of("init-trials", ParamType.INT, "uniform draws to find a starting point, >= 1",
-                    a -> a.initTrials, HopSkipJump::initTrials),
-            Param.of("eps", ParamType.FLOAT, "optional radius: stop once inside it, > 0", a -> a.eps,
-                    HopSkipJump::eps),
+            GAMMA,
+            INIT_TRIALS,
+            EPS,
             Param.javaOnly("starting-points", "adversarial starting points (Java API: startingPoints)",
                     a -> a.startingPoints != null ? "given" : null),
             AttackParams.<HopSkipJump>seed((a, v) -> a.seed(v)));

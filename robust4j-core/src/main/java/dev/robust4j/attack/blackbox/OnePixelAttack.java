@@ -11,6 +11,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.SplittableRandom;
 
@@ -57,19 +58,10 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
     private final long seed;
 
     private OnePixelAttack(int pixels, int population, int maxIter, float crossover, Integer maxQueries, long seed) {
-        if (pixels < 1) {
-            throw new IllegalArgumentException("pixels must be >= 1, got " + pixels);
-        }
-        if (population < 4) {
-            throw new IllegalArgumentException(
-                    "population must be >= 4 (DE/rand/1 needs three members besides the parent), got " + population);
-        }
-        if (maxIter < 0) {
-            throw new IllegalArgumentException("max-iter must be >= 0, got " + maxIter);
-        }
-        if (!(crossover >= 0 && crossover <= 1)) {
-            throw new IllegalArgumentException("crossover must be in [0, 1], got " + crossover);
-        }
+        PIXELS.check(pixels);
+        POPULATION.check(population);
+        MAX_ITER.check(maxIter);
+        CROSSOVER.check(crossover);
         if (maxQueries != null && maxQueries < population) {
             throw new IllegalArgumentException(
                     "max-queries must be >= population (" + population + ") to score the initial population, got "
@@ -146,17 +138,31 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
         return "one-pixel";
     }
 
+    private static final Param<OnePixelAttack, Integer> PIXELS = Param.of(
+            "pixels", ParamType.INT, Range.atLeast(1),
+            "pixels changed", a -> a.pixels, OnePixelAttack::pixels);
+    private static final Param<OnePixelAttack, Integer> POPULATION = Param.of(
+            "population", ParamType.INT,
+            Range.of(">= 4", ">= 4 (DE/rand/1 needs three members besides the parent)", v -> v >= 4),
+            "candidates per generation", a -> a.population,
+            OnePixelAttack::population);
+    private static final Param<OnePixelAttack, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(0),
+            "generations", a -> a.maxIter, OnePixelAttack::maxIter);
+    private static final Param<OnePixelAttack, Float> CROSSOVER = Param.of(
+            "crossover", ParamType.FLOAT, Range.interval(0f, true, 1f, true),
+            "crossover probability", a -> a.crossover,
+            OnePixelAttack::crossover);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<OnePixelAttack> PARAMETERS = Parameters.of(
-            Param.of("pixels", ParamType.INT, "pixels changed, >= 1", a -> a.pixels, OnePixelAttack::pixels),
-            Param.of("population", ParamType.INT, "candidates per generation, >= 4", a -> a.population,
-                    OnePixelAttack::population),
-            Param.of("max-iter", ParamType.INT, "generations, >= 0", a -> a.maxIter, OnePixelAttack::maxIter),
-            Param.of("crossover", ParamType.FLOAT, "crossover probability, in [0, 1]", a -> a.crossover,
-                    OnePixelAttack::crossover),
+            PIXELS,
+            POPULATION,
+            MAX_ITER,
+            CROSSOVER,
             Param.of("max-queries", ParamType.INT, "queries per sample (default: what the generations need)",
                     OnePixelAttack::effectiveMaxQueries, OnePixelAttack::maxQueries),
             AttackParams.<OnePixelAttack>seed((a, v) -> a.seed(v)));

@@ -11,6 +11,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -95,18 +96,10 @@ public final class SimBA extends AbstractEvasionAttack {
         if (basis == null) {
             throw new IllegalArgumentException("basis must be pixel or dct, got null");
         }
-        if (!(epsilon > 0) || !Float.isFinite(epsilon)) {
-            throw new IllegalArgumentException("epsilon must be a positive number, got " + epsilon);
-        }
-        if (maxQueries < 1) {
-            throw new IllegalArgumentException("max-queries must be >= 1, got " + maxQueries);
-        }
-        if (freqDims != null && freqDims < 1) {
-            throw new IllegalArgumentException("freq-dims must be >= 1, got " + freqDims);
-        }
-        if (stride != null && stride < 1) {
-            throw new IllegalArgumentException("stride must be >= 1, got " + stride);
-        }
+        EPSILON.check(epsilon);
+        MAX_QUERIES.check(maxQueries);
+        FREQ_DIMS.check(freqDims);
+        STRIDE.check(stride);
         this.basis = basis;
         this.epsilon = epsilon;
         this.maxQueries = maxQueries;
@@ -178,6 +171,22 @@ public final class SimBA extends AbstractEvasionAttack {
         return "simba";
     }
 
+    private static final Param<SimBA, Float> EPSILON = Param.of(
+            "epsilon", ParamType.FLOAT, Range.positive(),
+            "step along each direction", a -> a.epsilon, SimBA::epsilon);
+    private static final Param<SimBA, Integer> MAX_QUERIES = Param.of(
+            "max-queries", ParamType.INT, Range.atLeast(1),
+            "queries per sample", a -> a.maxQueries,
+            SimBA::maxQueries);
+    private static final Param<SimBA, Integer> FREQ_DIMS = Param.of(
+            "freq-dims", ParamType.INT, Range.atLeast(1),
+            "low-frequency block searched first (dct; default: auto)", a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
+            .shownWhen(a -> a.basis == Basis.DCT);
+    private static final Param<SimBA, Integer> STRIDE = Param.of(
+            "stride", ParamType.INT, Range.atLeast(1),
+            "frequencies added per block (dct; default: auto)",
+            a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
@@ -185,14 +194,10 @@ public final class SimBA extends AbstractEvasionAttack {
     public static final Parameters<SimBA> PARAMETERS = Parameters.of(
             Param.of("basis", ParamType.choice("dct|pixel", Basis::parse), "search directions: dct or pixel",
                     a -> a.basis.cliName(), SimBA::basis),
-            Param.of("epsilon", ParamType.FLOAT, "step along each direction, > 0", a -> a.epsilon, SimBA::epsilon),
-            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
-                    SimBA::maxQueries),
-            Param.<SimBA, Integer>of("freq-dims", ParamType.INT,
-                    "low-frequency block searched first (dct; default: auto)", a -> a.freqDims != null ? a.freqDims : "auto", SimBA::freqDims)
-                    .shownWhen(a -> a.basis == Basis.DCT),
-            Param.<SimBA, Integer>of("stride", ParamType.INT, "frequencies added per block (dct; default: auto)",
-                    a -> a.stride != null ? a.stride : "auto", SimBA::stride).shownWhen(a -> a.basis == Basis.DCT),
+            EPSILON,
+            MAX_QUERIES,
+            FREQ_DIMS,
+            STRIDE,
             AttackParams.<SimBA>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<SimBA> SPEC =

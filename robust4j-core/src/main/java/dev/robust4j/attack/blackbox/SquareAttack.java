@@ -14,6 +14,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.SplittableRandom;
 
@@ -75,15 +76,9 @@ public final class SquareAttack extends AbstractEvasionAttack {
         if (norm != Norm.LINF && norm != Norm.L2) {
             throw new IllegalArgumentException("norm must be linf or l2 for the square attack, got " + norm);
         }
-        if (!(eps > 0) || !Float.isFinite(eps)) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
-        if (maxQueries < 1) {
-            throw new IllegalArgumentException("max-queries must be >= 1, got " + maxQueries);
-        }
-        if (pInit != null && (!(pInit > 0) || pInit > 1)) {
-            throw new IllegalArgumentException("p-init must be in (0, 1], got " + pInit);
-        }
+        EPS.check(eps);
+        MAX_QUERIES.check(maxQueries);
+        P_INIT.check(pInit);
         this.norm = norm;
         this.eps = eps;
         this.maxQueries = maxQueries;
@@ -164,18 +159,28 @@ public final class SquareAttack extends AbstractEvasionAttack {
         return "square";
     }
 
+    private static final Param<SquareAttack, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "radius of the ball (default by norm)", a -> a.eps,
+            SquareAttack::eps);
+    private static final Param<SquareAttack, Integer> MAX_QUERIES = Param.of(
+            "max-queries", ParamType.INT, Range.atLeast(1),
+            "queries per sample", a -> a.maxQueries,
+            SquareAttack::maxQueries);
+    private static final Param<SquareAttack, Float> P_INIT = Param.of(
+            "p-init", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
+            "initial fraction of features per square",
+            SquareAttack::effectivePInit, SquareAttack::pInit);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<SquareAttack> PARAMETERS = Parameters.of(
             AttackParams.<SquareAttack>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
-            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
-                    SquareAttack::eps),
-            Param.of("max-queries", ParamType.INT, "queries per sample, >= 1", a -> a.maxQueries,
-                    SquareAttack::maxQueries),
-            Param.of("p-init", ParamType.FLOAT, "initial fraction of features per square, in (0, 1]",
-                    SquareAttack::effectivePInit, SquareAttack::pInit),
+            EPS,
+            MAX_QUERIES,
+            P_INIT,
             AttackParams.<SquareAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<SquareAttack> SPEC =

@@ -12,6 +12,7 @@ import dev.robust4j.model.Bounds;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -75,27 +76,13 @@ public final class ZooAttack extends AbstractEvasionAttack {
     private ZooAttack(
             int maxIter, float learningRate, float confidence, float initialConst, int binarySearchSteps,
             int nbParallel, Integer maxQueries, long seed) {
-        if (maxIter < 1) {
-            throw new IllegalArgumentException("max-iter must be >= 1, got " + maxIter);
-        }
-        if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
-            throw new IllegalArgumentException("learning-rate must be a positive number, got " + learningRate);
-        }
-        if (!(confidence >= 0) || !Float.isFinite(confidence)) {
-            throw new IllegalArgumentException("confidence must be a finite number >= 0, got " + confidence);
-        }
-        if (!(initialConst > 0) || !Float.isFinite(initialConst)) {
-            throw new IllegalArgumentException("initial-const must be a positive number, got " + initialConst);
-        }
-        if (binarySearchSteps < 1) {
-            throw new IllegalArgumentException("binary-search-steps must be >= 1, got " + binarySearchSteps);
-        }
-        if (nbParallel < 1) {
-            throw new IllegalArgumentException("nb-parallel must be >= 1, got " + nbParallel);
-        }
-        if (maxQueries != null && maxQueries < 2) {
-            throw new IllegalArgumentException("max-queries must be >= 2 (one pair of probes), got " + maxQueries);
-        }
+        MAX_ITER.check(maxIter);
+        LEARNING_RATE.check(learningRate);
+        CONFIDENCE.check(confidence);
+        INITIAL_CONST.check(initialConst);
+        BINARY_SEARCH_STEPS.check(binarySearchSteps);
+        NB_PARALLEL.check(nbParallel);
+        MAX_QUERIES.check(maxQueries);
         this.maxIter = maxIter;
         this.learningRate = learningRate;
         this.confidence = confidence;
@@ -193,25 +180,47 @@ public final class ZooAttack extends AbstractEvasionAttack {
         return "zoo";
     }
 
+    private static final Param<ZooAttack, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "coordinate steps per search", a -> a.maxIter,
+            ZooAttack::maxIter);
+    private static final Param<ZooAttack, Float> LEARNING_RATE = Param.of(
+            "learning-rate", ParamType.FLOAT, Range.positive(),
+            "Adam's learning rate", a -> a.learningRate,
+            ZooAttack::learningRate);
+    private static final Param<ZooAttack, Float> CONFIDENCE = Param.of(
+            "confidence", ParamType.FLOAT, Range.nonNegative(),
+            "log-probability margin", a -> a.confidence,
+            ZooAttack::confidence);
+    private static final Param<ZooAttack, Float> INITIAL_CONST = Param.of(
+            "initial-const", ParamType.FLOAT, Range.positive(),
+            "the first constant c", a -> a.initialConst,
+            ZooAttack::initialConst);
+    private static final Param<ZooAttack, Integer> BINARY_SEARCH_STEPS = Param.of(
+            "binary-search-steps", ParamType.INT, Range.atLeast(1),
+            "searches over the constant c",
+            a -> a.binarySearchSteps, ZooAttack::binarySearchSteps);
+    private static final Param<ZooAttack, Integer> NB_PARALLEL = Param.of(
+            "nb-parallel", ParamType.INT, Range.atLeast(1),
+            "coordinates estimated per step", a -> a.nbParallel,
+            ZooAttack::nbParallel);
+    private static final Param<ZooAttack, Integer> MAX_QUERIES = Param.of(
+            "max-queries", ParamType.INT, Range.of(">= 2", ">= 2 (one pair of probes)", v -> v >= 2),
+            "queries per sample (default: what the schedule needs)",
+            ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<ZooAttack> PARAMETERS = Parameters.of(
-            Param.of("max-iter", ParamType.INT, "coordinate steps per search, >= 1", a -> a.maxIter,
-                    ZooAttack::maxIter),
-            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
-                    ZooAttack::learningRate),
-            Param.of("confidence", ParamType.FLOAT, "log-probability margin, >= 0", a -> a.confidence,
-                    ZooAttack::confidence),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    ZooAttack::initialConst),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, ZooAttack::binarySearchSteps),
-            Param.of("nb-parallel", ParamType.INT, "coordinates estimated per step, >= 1", a -> a.nbParallel,
-                    ZooAttack::nbParallel),
-            Param.of("max-queries", ParamType.INT, "queries per sample, >= 2 (default: what the schedule needs)",
-                    ZooAttack::effectiveMaxQueries, ZooAttack::maxQueries),
+            MAX_ITER,
+            LEARNING_RATE,
+            CONFIDENCE,
+            INITIAL_CONST,
+            BINARY_SEARCH_STEPS,
+            NB_PARALLEL,
+            MAX_QUERIES,
             AttackParams.<ZooAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<ZooAttack> SPEC =

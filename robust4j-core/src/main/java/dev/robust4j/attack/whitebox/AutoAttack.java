@@ -18,6 +18,7 @@ import dev.robust4j.attack.blackbox.SquareAttack;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -97,12 +98,8 @@ public final class AutoAttack extends AbstractEvasionAttack {
     private AutoAttack(
             Norm norm, float eps, String version, int steps, int squareQueries, long seed, List<EvasionAttack> components) {
         Budget budget = new Budget(checkNorm(norm), eps);
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-        }
-        if (squareQueries < 1) {
-            throw new IllegalArgumentException("square-queries must be >= 1, got " + squareQueries);
-        }
+        STEPS_PARAM.check(steps);
+        SQUARE_QUERIES_PARAM.check(squareQueries);
         List<EvasionAttack> list = components != null
                 ? List.copyOf(components)
                 : componentsOf(version, norm, eps, steps, squareQueries, seed);
@@ -270,6 +267,15 @@ public final class AutoAttack extends AbstractEvasionAttack {
         return "auto-attack";
     }
 
+    private static final Param<AutoAttack, Integer> STEPS_PARAM = Param.<AutoAttack, Integer>of(
+            "steps", ParamType.INT, Range.atLeast(1),
+            "APGD and FAB iterations of a built-in version", a -> a.steps, AutoAttack::steps)
+            .shownWhen(a -> !a.version.equals(CUSTOM));
+    private static final Param<AutoAttack, Integer> SQUARE_QUERIES_PARAM = Param.<AutoAttack, Integer>of(
+            "square-queries", ParamType.INT, Range.atLeast(1),
+            "Square's query budget in a built-in version", a -> a.squareQueries, AutoAttack::squareQueries)
+            .shownWhen(a -> !a.version.equals(CUSTOM));
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
@@ -279,10 +285,8 @@ public final class AutoAttack extends AbstractEvasionAttack {
             Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps,
                     AutoAttack::withEps),
             Param.of("version", ParamType.STRING, "standard or plus", a -> a.version, AutoAttack::version),
-            Param.<AutoAttack, Integer>of("steps", ParamType.INT,
-                    "APGD and FAB iterations of a built-in version, >= 1", a -> a.steps, AutoAttack::steps).shownWhen(a -> !a.version.equals(CUSTOM)),
-            Param.<AutoAttack, Integer>of("square-queries", ParamType.INT,
-                    "Square's query budget in a built-in version, >= 1", a -> a.squareQueries, AutoAttack::squareQueries).shownWhen(a -> !a.version.equals(CUSTOM)),
+            STEPS_PARAM,
+            SQUARE_QUERIES_PARAM,
             AttackParams.<AutoAttack>seed((a, v) -> a.seed(v)).shownWhen(a -> !a.version.equals(CUSTOM)),
             Param.javaOnly("components", "the attacks run, in order (AutoAttack.custom sets them)", a -> {
                 List<String> names = new ArrayList<>();

@@ -20,6 +20,7 @@ import dev.robust4j.model.Objectives;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 import dev.robust4j.model.Shapes;
 
 import java.util.Arrays;
@@ -166,21 +167,11 @@ public final class AutoPgd extends AbstractEvasionAttack {
         if (norm != Norm.LINF && norm != Norm.L2) {
             throw new IllegalArgumentException("norm must be linf or l2 for APGD, got " + norm);
         }
-        if (!(eps > 0) || !Float.isFinite(eps)) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-        }
-        if (restarts < 1) {
-            throw new IllegalArgumentException("restarts must be >= 1, got " + restarts);
-        }
-        if (!(rho > 0 && rho <= 1)) {
-            throw new IllegalArgumentException("rho must be in (0, 1], got " + rho);
-        }
-        if (targetClasses < 1) {
-            throw new IllegalArgumentException("target-classes must be >= 1, got " + targetClasses);
-        }
+        EPS.check(eps);
+        STEPS.check(steps);
+        RESTARTS.check(restarts);
+        RHO.check(rho);
+        TARGET_CLASSES.check(targetClasses);
         this.loss = loss;
         this.norm = norm;
         this.eps = eps;
@@ -334,20 +325,36 @@ public final class AutoPgd extends AbstractEvasionAttack {
         return loss.attackName();
     }
 
+    private static final Param<AutoPgd, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "radius of the ball (default by norm)", a -> a.eps, AutoPgd::eps);
+    private static final Param<AutoPgd, Integer> STEPS = Param.of(
+            "steps", ParamType.INT, Range.atLeast(1),
+            "iterations per restart", a -> a.steps, AutoPgd::steps);
+    private static final Param<AutoPgd, Integer> RESTARTS = Param.of(
+            "restarts", ParamType.INT, Range.atLeast(1),
+            "runs on the samples still robust", a -> a.restarts,
+            AutoPgd::restarts);
+    private static final Param<AutoPgd, Float> RHO = Param.of(
+            "rho", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
+            "the step-size schedule's success threshold", a -> a.rho,
+            AutoPgd::rho);
+    private static final Param<AutoPgd, Integer> TARGET_CLASSES = Param.<AutoPgd, Integer>of(
+            "target-classes", ParamType.INT, Range.atLeast(1),
+            "target classes tried per sample (apgd-t)",
+            a -> a.targetClasses, AutoPgd::targetClasses).shownWhen(a -> a.loss == Loss.TARGETED_DLR);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<AutoPgd> PARAMETERS = Parameters.of(
             AttackParams.<AutoPgd>norm((a, v) -> a.norm(v).eps(Budget.defaultEps(v)), a -> a.norm),
-            Param.of("eps", ParamType.FLOAT, "radius of the ball, > 0 (default by norm)", a -> a.eps, AutoPgd::eps),
-            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps, AutoPgd::steps),
-            Param.of("restarts", ParamType.INT, "runs on the samples still robust, >= 1", a -> a.restarts,
-                    AutoPgd::restarts),
-            Param.of("rho", ParamType.FLOAT, "the step-size schedule's success threshold, in (0, 1)", a -> a.rho,
-                    AutoPgd::rho),
-            Param.<AutoPgd, Integer>of("target-classes", ParamType.INT, "target classes tried per sample (apgd-t), >= 1",
-                    a -> a.targetClasses, AutoPgd::targetClasses).shownWhen(a -> a.loss == Loss.TARGETED_DLR),
+            EPS,
+            STEPS,
+            RESTARTS,
+            RHO,
+            TARGET_CLASSES,
             AttackParams.<AutoPgd>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<AutoPgd> SPEC =

@@ -17,6 +17,7 @@ import dev.robust4j.model.Objectives;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,10 +59,10 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
     private final long seed;
 
     private BoxConstrainedLbfgs(float initialConst, int binarySearchSteps, int maxIter, int history, long seed) {
-        this.initialConst = Checks.positive("initial-const", initialConst);
-        this.binarySearchSteps = Checks.atLeast("binary-search-steps", binarySearchSteps, 1);
-        this.maxIter = Checks.atLeast("max-iter", maxIter, 1);
-        this.history = Checks.atLeast("history", history, 1);
+        this.initialConst = INITIAL_CONST.check(initialConst);
+        this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
+        this.maxIter = MAX_ITER.check(maxIter);
+        this.history = HISTORY.check(history);
         this.seed = seed;
     }
 
@@ -115,19 +116,32 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
         return "lbfgs";
     }
 
+    private static final Param<BoxConstrainedLbfgs, Float> INITIAL_CONST = Param.of(
+            "initial-const", ParamType.FLOAT, Range.positive(),
+            "the first constant c", a -> a.initialConst,
+            BoxConstrainedLbfgs::initialConst);
+    private static final Param<BoxConstrainedLbfgs, Integer> BINARY_SEARCH_STEPS = Param.of(
+            "binary-search-steps", ParamType.INT, Range.atLeast(1),
+            "searches over the constant c",
+            a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps);
+    private static final Param<BoxConstrainedLbfgs, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "L-BFGS-B iterations per search", a -> a.maxIter,
+            BoxConstrainedLbfgs::maxIter);
+    private static final Param<BoxConstrainedLbfgs, Integer> HISTORY = Param.of(
+            "history", ParamType.INT, Range.atLeast(1),
+            "correction pairs kept", a -> a.history,
+            BoxConstrainedLbfgs::history);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<BoxConstrainedLbfgs> PARAMETERS = Parameters.of(
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    BoxConstrainedLbfgs::initialConst),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, BoxConstrainedLbfgs::binarySearchSteps),
-            Param.of("max-iter", ParamType.INT, "L-BFGS-B iterations per search, >= 1", a -> a.maxIter,
-                    BoxConstrainedLbfgs::maxIter),
-            Param.of("history", ParamType.INT, "correction pairs kept, >= 1", a -> a.history,
-                    BoxConstrainedLbfgs::history),
+            INITIAL_CONST,
+            BINARY_SEARCH_STEPS,
+            MAX_ITER,
+            HISTORY,
             AttackParams.<BoxConstrainedLbfgs>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<BoxConstrainedLbfgs> SPEC =

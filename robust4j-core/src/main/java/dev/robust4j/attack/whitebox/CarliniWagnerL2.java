@@ -16,6 +16,7 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.List;
@@ -71,11 +72,11 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private CarliniWagnerL2(
             float confidence, float learningRate, int binarySearchSteps, int maxIter, float initialConst,
             boolean abortEarly, long seed) {
-        this.confidence = Checks.nonNegative("confidence", confidence);
-        this.learningRate = Checks.positive("learning-rate", learningRate);
-        this.binarySearchSteps = Checks.atLeast("binary-search-steps", binarySearchSteps, 1);
-        this.maxIter = Checks.atLeast("max-iter", maxIter, 1);
-        this.initialConst = Checks.positive("initial-const", initialConst);
+        this.confidence = CONFIDENCE.check(confidence);
+        this.learningRate = LEARNING_RATE.check(learningRate);
+        this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
+        this.maxIter = MAX_ITER.check(maxIter);
+        this.initialConst = INITIAL_CONST.check(initialConst);
         this.abortEarly = abortEarly;
         this.seed = seed;
     }
@@ -146,21 +147,37 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
         return "cw-l2";
     }
 
+    private static final Param<CarliniWagnerL2, Float> CONFIDENCE = Param.of(
+            "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
+            "logit margin kappa the adversarial must reach",
+            a -> a.confidence, CarliniWagnerL2::confidence);
+    private static final Param<CarliniWagnerL2, Float> LEARNING_RATE = Param.of(
+            "learning-rate", ParamType.FLOAT, Range.positive(),
+            "Adam's learning rate", a -> a.learningRate,
+            CarliniWagnerL2::learningRate);
+    private static final Param<CarliniWagnerL2, Integer> BINARY_SEARCH_STEPS = Param.of(
+            "binary-search-steps", ParamType.INT, Range.atLeast(1),
+            "searches over the constant c",
+            a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps);
+    private static final Param<CarliniWagnerL2, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "Adam steps per search", a -> a.maxIter,
+            CarliniWagnerL2::maxIter);
+    private static final Param<CarliniWagnerL2, Float> INITIAL_CONST = Param.of(
+            "initial-const", ParamType.FLOAT, Range.positive(),
+            "the first constant c", a -> a.initialConst,
+            CarliniWagnerL2::initialConst);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<CarliniWagnerL2> PARAMETERS = Parameters.of(
-            Param.of("confidence", ParamType.FLOAT, "logit margin kappa the adversarial must reach, >= 0",
-                    a -> a.confidence, CarliniWagnerL2::confidence),
-            Param.of("learning-rate", ParamType.FLOAT, "Adam's learning rate, > 0", a -> a.learningRate,
-                    CarliniWagnerL2::learningRate),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, CarliniWagnerL2::binarySearchSteps),
-            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
-                    CarliniWagnerL2::maxIter),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    CarliniWagnerL2::initialConst),
+            CONFIDENCE,
+            LEARNING_RATE,
+            BINARY_SEARCH_STEPS,
+            MAX_ITER,
+            INITIAL_CONST,
             Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
                     CarliniWagnerL2::abortEarly),
             AttackParams.<CarliniWagnerL2>seed((a, v) -> a.seed(v)));

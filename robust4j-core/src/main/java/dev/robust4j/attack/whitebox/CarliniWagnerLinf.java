@@ -18,6 +18,7 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.List;
@@ -65,9 +66,9 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
 
     private CarliniWagnerLinf(float eps, float confidence, int binarySearchSteps, int maxIter, long seed) {
         this.eps = new Budget(Norm.LINF, eps).eps();
-        this.confidence = Checks.nonNegative("confidence", confidence);
-        this.binarySearchSteps = Checks.atLeast("binary-search-steps", binarySearchSteps, 1);
-        this.maxIter = Checks.atLeast("max-iter", maxIter, 1);
+        this.confidence = CONFIDENCE.check(confidence);
+        this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
+        this.maxIter = MAX_ITER.check(maxIter);
         this.seed = seed;
     }
 
@@ -126,6 +127,19 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
         return "cw-linf";
     }
 
+    private static final Param<CarliniWagnerLinf, Float> CONFIDENCE = Param.of(
+            "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
+            "logit margin kappa", a -> a.confidence,
+            CarliniWagnerLinf::confidence);
+    private static final Param<CarliniWagnerLinf, Integer> BINARY_SEARCH_STEPS = Param.of(
+            "binary-search-steps", ParamType.INT, Range.atLeast(1),
+            "searches over the constant c",
+            a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps);
+    private static final Param<CarliniWagnerLinf, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "Adam steps per search", a -> a.maxIter,
+            CarliniWagnerLinf::maxIter);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
@@ -133,12 +147,9 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
     public static final Parameters<CarliniWagnerLinf> PARAMETERS = Parameters.of(
             Param.of("eps", ParamType.FLOAT, "radius of the linf ball, > 0 (default 0.1)", a -> a.eps,
                     CarliniWagnerLinf::eps),
-            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
-                    CarliniWagnerLinf::confidence),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, CarliniWagnerLinf::binarySearchSteps),
-            Param.of("max-iter", ParamType.INT, "Adam steps per search, >= 1", a -> a.maxIter,
-                    CarliniWagnerLinf::maxIter),
+            CONFIDENCE,
+            BINARY_SEARCH_STEPS,
+            MAX_ITER,
             AttackParams.<CarliniWagnerLinf>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<CarliniWagnerLinf> SPEC =

@@ -19,6 +19,7 @@ import dev.robust4j.model.Objectives;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 
@@ -80,15 +81,9 @@ public final class DeepFool extends AbstractEvasionAttack {
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf, got " + norm);
         }
-        if (candidates < 2) {
-            throw new IllegalArgumentException("candidates must be >= 2, got " + candidates);
-        }
-        if (!(overshoot >= 0) || !Float.isFinite(overshoot)) {
-            throw new IllegalArgumentException("overshoot must be a finite number >= 0, got " + overshoot);
-        }
-        if (maxIter < 1) {
-            throw new IllegalArgumentException("max-iter must be >= 1, got " + maxIter);
-        }
+        CANDIDATES.check(candidates);
+        OVERSHOOT.check(overshoot);
+        MAX_ITER.check(maxIter);
         this.norm = norm;
         this.candidates = candidates;
         this.overshoot = overshoot;
@@ -143,18 +138,28 @@ public final class DeepFool extends AbstractEvasionAttack {
         return "deepfool";
     }
 
+    private static final Param<DeepFool, Integer> CANDIDATES = Param.of(
+            "candidates", ParamType.INT, Range.atLeast(2),
+            "classes considered", a -> a.candidates,
+            DeepFool::candidates);
+    private static final Param<DeepFool, Float> OVERSHOOT = Param.of(
+            "overshoot", ParamType.FLOAT, Range.nonNegative(),
+            "relative overshoot past the boundary", a -> a.overshoot,
+            DeepFool::overshoot);
+    private static final Param<DeepFool, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "linearisation steps per sample", a -> a.maxIter,
+            DeepFool::maxIter);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<DeepFool> PARAMETERS = Parameters.of(
             AttackParams.<DeepFool>norm(DeepFool::norm, a -> a.norm),
-            Param.of("candidates", ParamType.INT, "classes considered, >= 2", a -> a.candidates,
-                    DeepFool::candidates),
-            Param.of("overshoot", ParamType.FLOAT, "relative overshoot past the boundary, >= 0", a -> a.overshoot,
-                    DeepFool::overshoot),
-            Param.of("max-iter", ParamType.INT, "linearisation steps per sample, >= 1", a -> a.maxIter,
-                    DeepFool::maxIter));
+            CANDIDATES,
+            OVERSHOOT,
+            MAX_ITER);
 
     /** No budget (DeepFool minimises the norm), no seed (it draws no random numbers), untargeted as in the paper. */
     private static final AttackSpec<DeepFool> SPEC =

@@ -16,6 +16,7 @@ import dev.robust4j.model.Evaluation;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.List;
@@ -95,16 +96,16 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
     private ElasticNetAttack(
             float beta, DecisionRule decisionRule, float confidence, float learningRate, int binarySearchSteps,
             int maxIter, float initialConst, boolean abortEarly, long seed) {
-        this.beta = Checks.nonNegative("beta", beta);
+        this.beta = BETA.check(beta);
         if (decisionRule == null) {
             throw new IllegalArgumentException("decision-rule must be en or l1, got null");
         }
         this.decisionRule = decisionRule;
-        this.confidence = Checks.nonNegative("confidence", confidence);
-        this.learningRate = Checks.positive("learning-rate", learningRate);
-        this.binarySearchSteps = Checks.atLeast("binary-search-steps", binarySearchSteps, 1);
-        this.maxIter = Checks.atLeast("max-iter", maxIter, 1);
-        this.initialConst = Checks.positive("initial-const", initialConst);
+        this.confidence = CONFIDENCE.check(confidence);
+        this.learningRate = LEARNING_RATE.check(learningRate);
+        this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
+        this.maxIter = MAX_ITER.check(maxIter);
+        this.initialConst = INITIAL_CONST.check(initialConst);
         this.abortEarly = abortEarly;
         this.seed = seed;
     }
@@ -200,25 +201,44 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
         return "ead";
     }
 
+    private static final Param<ElasticNetAttack, Float> BETA = Param.of(
+            "beta", ParamType.FLOAT, Range.finiteAtLeastZero(),
+            "weight of the L1 term", a -> a.beta, ElasticNetAttack::beta);
+    private static final Param<ElasticNetAttack, Float> CONFIDENCE = Param.of(
+            "confidence", ParamType.FLOAT, Range.finiteAtLeastZero(),
+            "logit margin kappa", a -> a.confidence,
+            ElasticNetAttack::confidence);
+    private static final Param<ElasticNetAttack, Float> LEARNING_RATE = Param.of(
+            "learning-rate", ParamType.FLOAT, Range.positive(),
+            "initial ISTA step", a -> a.learningRate,
+            ElasticNetAttack::learningRate);
+    private static final Param<ElasticNetAttack, Integer> BINARY_SEARCH_STEPS = Param.of(
+            "binary-search-steps", ParamType.INT, Range.atLeast(1),
+            "searches over the constant c",
+            a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps);
+    private static final Param<ElasticNetAttack, Integer> MAX_ITER = Param.of(
+            "max-iter", ParamType.INT, Range.atLeast(1),
+            "iterations per search", a -> a.maxIter,
+            ElasticNetAttack::maxIter);
+    private static final Param<ElasticNetAttack, Float> INITIAL_CONST = Param.of(
+            "initial-const", ParamType.FLOAT, Range.positive(),
+            "the first constant c", a -> a.initialConst,
+            ElasticNetAttack::initialConst);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<ElasticNetAttack> PARAMETERS = Parameters.of(
-            Param.of("beta", ParamType.FLOAT, "weight of the L1 term, >= 0", a -> a.beta, ElasticNetAttack::beta),
+            BETA,
             Param.of("decision-rule", ParamType.choice("en|l1", DecisionRule::parse),
                     "which iterate is kept: en (elastic net) or l1", a -> a.decisionRule.cliName(),
                     ElasticNetAttack::decisionRule),
-            Param.of("confidence", ParamType.FLOAT, "logit margin kappa, >= 0", a -> a.confidence,
-                    ElasticNetAttack::confidence),
-            Param.of("learning-rate", ParamType.FLOAT, "initial ISTA step, > 0", a -> a.learningRate,
-                    ElasticNetAttack::learningRate),
-            Param.of("binary-search-steps", ParamType.INT, "searches over the constant c, >= 1",
-                    a -> a.binarySearchSteps, ElasticNetAttack::binarySearchSteps),
-            Param.of("max-iter", ParamType.INT, "iterations per search, >= 1", a -> a.maxIter,
-                    ElasticNetAttack::maxIter),
-            Param.of("initial-const", ParamType.FLOAT, "the first constant c, > 0", a -> a.initialConst,
-                    ElasticNetAttack::initialConst),
+            CONFIDENCE,
+            LEARNING_RATE,
+            BINARY_SEARCH_STEPS,
+            MAX_ITER,
+            INITIAL_CONST,
             Param.of("abort-early", ParamType.BOOLEAN, "stop a search when the loss stalls", a -> a.abortEarly,
                     ElasticNetAttack::abortEarly),
             AttackParams.<ElasticNetAttack>seed((a, v) -> a.seed(v)));

@@ -19,6 +19,7 @@ import dev.robust4j.model.Objectives;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -140,27 +141,13 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf, got " + norm);
         }
-        if (eps != null && (!(eps > 0) || !Float.isFinite(eps))) {
-            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
-        }
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-        }
-        if (!(alphaMax >= 0 && alphaMax <= 1)) {
-            throw new IllegalArgumentException("alpha-max must be in [0, 1], got " + alphaMax);
-        }
-        if (!(eta >= 1) || !Float.isFinite(eta)) {
-            throw new IllegalArgumentException("eta must be a finite number >= 1, got " + eta);
-        }
-        if (!(beta > 0 && beta <= 1)) {
-            throw new IllegalArgumentException("beta must be in (0, 1], got " + beta);
-        }
-        if (restarts < 1) {
-            throw new IllegalArgumentException("restarts must be >= 1, got " + restarts);
-        }
-        if (targetClasses < 1) {
-            throw new IllegalArgumentException("target-classes must be >= 1, got " + targetClasses);
-        }
+        EPS.check(eps);
+        STEPS.check(steps);
+        ALPHA_MAX.check(alphaMax);
+        ETA.check(eta);
+        BETA.check(beta);
+        RESTARTS.check(restarts);
+        TARGET_CLASSES.check(targetClasses);
         this.norm = norm;
         this.eps = eps;
         this.steps = steps;
@@ -291,6 +278,36 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
         return variant;
     }
 
+    private static final Param<FastAdaptiveBoundaryAttack, Float> EPS = Param.of(
+            "eps", ParamType.FLOAT, Range.positive(),
+            "optional radius: success only inside it", a -> a.eps,
+            FastAdaptiveBoundaryAttack::eps);
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> STEPS = Param.of(
+            "steps", ParamType.INT, Range.atLeast(1),
+            "iterations per restart", a -> a.steps,
+            FastAdaptiveBoundaryAttack::steps);
+    private static final Param<FastAdaptiveBoundaryAttack, Float> ALPHA_MAX = Param.of(
+            "alpha-max", ParamType.FLOAT, Range.interval(0f, true, 1f, true),
+            "largest step towards the clean input",
+            a -> a.alphaMax, FastAdaptiveBoundaryAttack::alphaMax);
+    private static final Param<FastAdaptiveBoundaryAttack, Float> ETA = Param.of(
+            "eta", ParamType.FLOAT, Range.of(">= 1", "a finite number >= 1", v -> v >= 1 && Float.isFinite(v)),
+            "overshoot of the projection", a -> a.eta,
+            FastAdaptiveBoundaryAttack::eta);
+    private static final Param<FastAdaptiveBoundaryAttack, Float> BETA = Param.of(
+            "beta", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
+            "final backward-step factor", a -> a.beta,
+            FastAdaptiveBoundaryAttack::beta);
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> RESTARTS = Param.of(
+            "restarts", ParamType.INT, Range.atLeast(1),
+            "random restarts", a -> a.restarts,
+            FastAdaptiveBoundaryAttack::restarts);
+    private static final Param<FastAdaptiveBoundaryAttack, Integer> TARGET_CLASSES =
+            Param.<FastAdaptiveBoundaryAttack, Integer>of(
+            "target-classes", ParamType.INT, Range.atLeast(1),
+            "target classes tried (fab-t)", a -> a.targetClasses,
+            FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
@@ -299,20 +316,13 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
             Param.of("variant", ParamType.choice("fab-t|fab", Variant::parse), "fab-t (targeted, default) or fab",
                     a -> a.variant.cliName(), FastAdaptiveBoundaryAttack::variant),
             AttackParams.<FastAdaptiveBoundaryAttack>norm(FastAdaptiveBoundaryAttack::norm, a -> a.norm),
-            Param.of("eps", ParamType.FLOAT, "optional radius: success only inside it, > 0", a -> a.eps,
-                    FastAdaptiveBoundaryAttack::eps),
-            Param.of("steps", ParamType.INT, "iterations per restart, >= 1", a -> a.steps,
-                    FastAdaptiveBoundaryAttack::steps),
-            Param.of("alpha-max", ParamType.FLOAT, "largest step towards the clean input, in [0, 1]",
-                    a -> a.alphaMax, FastAdaptiveBoundaryAttack::alphaMax),
-            Param.of("eta", ParamType.FLOAT, "overshoot of the projection, >= 1", a -> a.eta,
-                    FastAdaptiveBoundaryAttack::eta),
-            Param.of("beta", ParamType.FLOAT, "final backward-step factor, in (0, 1]", a -> a.beta,
-                    FastAdaptiveBoundaryAttack::beta),
-            Param.of("restarts", ParamType.INT, "random restarts, >= 1", a -> a.restarts,
-                    FastAdaptiveBoundaryAttack::restarts),
-            Param.of("target-classes", ParamType.INT, "target classes tried (fab-t), >= 1", a -> a.targetClasses,
-                    FastAdaptiveBoundaryAttack::targetClasses).shownWhen(a -> a.variant == Variant.FAB_T),
+            EPS,
+            STEPS,
+            ALPHA_MAX,
+            ETA,
+            BETA,
+            RESTARTS,
+            TARGET_CLASSES,
             AttackParams.<FastAdaptiveBoundaryAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<FastAdaptiveBoundaryAttack> SPEC =

@@ -16,6 +16,7 @@ import dev.robust4j.model.Objectives;
 import dev.robust4j.param.Param;
 import dev.robust4j.param.ParamType;
 import dev.robust4j.param.Parameters;
+import dev.robust4j.param.Range;
 
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -69,12 +70,8 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
     private final long seed;
 
     private JacobianSaliencyMapAttack(float theta, float gamma, long seed) {
-        if (theta == 0 || !Float.isFinite(theta)) {
-            throw new IllegalArgumentException("theta must be a non-zero finite number, got " + theta);
-        }
-        if (!(gamma > 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
-        }
+        THETA.check(theta);
+        GAMMA.check(gamma);
         this.theta = theta;
         this.gamma = gamma;
         this.seed = seed;
@@ -115,15 +112,22 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
         return "jsma";
     }
 
+    private static final Param<JacobianSaliencyMapAttack, Float> THETA = Param.of(
+            "theta", ParamType.FLOAT, Range.of("!= 0", "a non-zero finite number", v -> v != 0 && Float.isFinite(v)),
+            "change per modified feature, non-zero", a -> a.theta,
+            JacobianSaliencyMapAttack::theta);
+    private static final Param<JacobianSaliencyMapAttack, Float> GAMMA = Param.of(
+            "gamma", ParamType.FLOAT, Range.interval(0f, false, 1f, true),
+            "largest fraction of features modified", a -> a.gamma,
+            JacobianSaliencyMapAttack::gamma);
+
     /**
      * The parameters, declared once: the registry sets them from text, {@link #params()} and the
      * JSON record report them, help lists them.
      */
     public static final Parameters<JacobianSaliencyMapAttack> PARAMETERS = Parameters.of(
-            Param.of("theta", ParamType.FLOAT, "change per modified feature, non-zero", a -> a.theta,
-                    JacobianSaliencyMapAttack::theta),
-            Param.of("gamma", ParamType.FLOAT, "largest fraction of features modified, in (0, 1]", a -> a.gamma,
-                    JacobianSaliencyMapAttack::gamma),
+            THETA,
+            GAMMA,
             AttackParams.<JacobianSaliencyMapAttack>seed((a, v) -> a.seed(v)));
 
     private static final AttackSpec<JacobianSaliencyMapAttack> SPEC =
