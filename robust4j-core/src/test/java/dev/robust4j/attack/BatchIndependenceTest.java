@@ -88,10 +88,14 @@ class BatchIndependenceTest {
     }
 
     private static void assertBatchIndependent(EvasionAttack attack, Classifier m) {
-        assertBatchIndependent(attack, m, data);
+        // libtorch's arithmetic differs in the last bits between batch sizes (and between CPUs), and
+        // a last-bit difference can tip a gradient sign or a decision: on the CNN a few values may
+        // differ. Per-batch random streams would move every value (each sample's random start or
+        // draw changes), so "at most 1% of values differ" still separates the two.
+        assertBatchIndependent(attack, m, data, 0.01);
     }
 
-    private static void assertBatchIndependent(EvasionAttack attack, Classifier m, Dataset data) {
+    private static void assertBatchIndependent(EvasionAttack attack, Classifier m, Dataset data, double tolerated) {
         float[][] whole = run(attack, m, data, N, false);
         float[][] split = run(attack, m, data, 4, false);
         float[][] reverse = run(attack, m, data, 4, true);
@@ -103,12 +107,22 @@ class BatchIndependenceTest {
             moved |= !Arrays.equals(Arrays.copyOf(whole[i], dim), Arrays.copyOfRange(data.features(), i * dim, (i + 1) * dim));
         }
         assertThat(moved).as("%s changed some sample", attack.name()).isTrue();
-        for (int i = 0; i < N; i++) {
-            // compared as booleans: a failure names the sample without printing 785 floats
-            assertThat(Arrays.equals(split[i], whole[i])).as("%s sample %d: batch of 6 vs 4 + 2", attack.name(), i).isTrue();
-            assertThat(Arrays.equals(reverse[i], whole[i])).as("%s sample %d: reversed order", attack.name(), i).isTrue();
-            assertThat(Arrays.equals(single[i], whole[i])).as("%s sample %d: batches of 1", attack.name(), i).isTrue();
+        assertThat(differing(split, whole)).as("%s: batch of 6 vs 4 + 2", attack.name()).isLessThanOrEqualTo(tolerated);
+        assertThat(differing(reverse, whole)).as("%s: reversed order", attack.name()).isLessThanOrEqualTo(tolerated);
+        assertThat(differing(single, whole)).as("%s: batches of 1", attack.name()).isLessThanOrEqualTo(tolerated);
+    }
+
+    /** The fraction of values (over all samples) whose bits differ between two runs. */
+    private static double differing(float[][] a, float[][] b) {
+        long differ = 0;
+        long all = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int j = 0; j < a[i].length; j++) {
+                differ += Float.floatToRawIntBits(a[i][j]) != Float.floatToRawIntBits(b[i][j]) ? 1 : 0;
+            }
+            all += a[i].length;
         }
+        return (double) differ / all;
     }
 
     @Test
@@ -147,8 +161,9 @@ class BatchIndependenceTest {
                 own[i] = scores[i][k] > scores[i][own[i]] ? k : own[i];
             }
         }
+        // a Java model computes the same bits in any batch: here nothing may differ
         assertBatchIndependent(SimBA.pixel().epsilon(0.2f).maxQueries(150), linear,
-                data.withLabels(own, data.classNames()));
+                data.withLabels(own, data.classNames()), 0);
     }
 
     @Test
