@@ -31,12 +31,25 @@ import java.util.SplittableRandom;
  */
 public abstract class AbstractEvasionAttack implements EvasionAttack {
 
+    private final AttackSpec<?> spec;
+
     /**
-     * The attack class's declaration, usually one static constant.
+     * Makes the attack with its class's declaration.
+     *
+     * @param spec the declaration of the concrete attack class, usually its one static constant
+     */
+    protected AbstractEvasionAttack(AttackSpec<?> spec) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+    }
+
+    /**
+     * The attack class's declaration, given to the constructor.
      *
      * @return the declaration of this attack's class
      */
-    protected abstract AttackSpec<?> spec();
+    protected final AttackSpec<?> spec() {
+        return spec;
+    }
 
     /** @return the declared parameters that apply to this attack, by name */
     @Override

@@ -77,6 +77,7 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
             float decay,
             float defaultStepScale,
             long seed) {
+        super(SPEC);
         this.name = Objects.requireNonNull(name, "name");
         if (norm == null || !norm.supportsSteps()) {
             throw new IllegalArgumentException("norm must be one of linf, l2, l1, got " + norm);
@@ -264,11 +265,6 @@ public final class GradientDescentAttack extends AbstractEvasionAttack {
             AttackSpec.of(GradientDescentAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
             .budget(a -> a.norm, GradientDescentAttack::norm, a -> a.eps, GradientDescentAttack::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<GradientDescentAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -89,6 +89,7 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
     private BoundaryAttack(
             int steps, long maxQueries, double sphericalStep, double sourceStep, double stepAdaptation,
             int initTrials, Float eps, float[] startingPoints, long seed) {
+        super(SPEC);
         STEPS.check(steps);
         MAX_QUERIES.check(maxQueries);
         SPHERICAL_STEP.check(sphericalStep);
@@ -259,11 +260,6 @@ public final class BoundaryAttack extends AbstractEvasionAttack {
             AttackSpec.of(BoundaryAttack.class, ModelAccess.LABELS, PARAMETERS)
             .budget(Norm.L2, a -> a.eps, BoundaryAttack::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<BoundaryAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

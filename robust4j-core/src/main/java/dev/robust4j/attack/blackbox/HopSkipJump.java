@@ -101,6 +101,7 @@ public final class HopSkipJump extends AbstractEvasionAttack {
     private HopSkipJump(
             Norm norm, int maxIter, long maxQueries, int initEvals, int maxEvals, double gamma, int initTrials,
             Float eps, float[] startingPoints, long seed) {
+        super(SPEC);
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf for hop-skip-jump, got " + norm);
         }
@@ -297,11 +298,6 @@ public final class HopSkipJump extends AbstractEvasionAttack {
             AttackSpec.of(HopSkipJump.class, ModelAccess.LABELS, PARAMETERS)
             .budget(a -> a.norm, HopSkipJump::norm, a -> a.eps, HopSkipJump::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<HopSkipJump> spec() {
-        return SPEC;
-    }
 
     /** @return the bisection threshold θ for {@code d} features */
     double theta(int d) {

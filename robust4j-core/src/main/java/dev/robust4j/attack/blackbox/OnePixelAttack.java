@@ -58,6 +58,7 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
     private final long seed;
 
     private OnePixelAttack(int pixels, int population, int maxIter, float crossover, Integer maxQueries, long seed) {
+        super(SPEC);
         PIXELS.check(pixels);
         POPULATION.check(population);
         MAX_ITER.check(maxIter);
@@ -170,11 +171,6 @@ public final class OnePixelAttack extends AbstractEvasionAttack {
     private static final AttackSpec<OnePixelAttack> SPEC =
             AttackSpec.of(OnePixelAttack.class, ModelAccess.SCORES, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<OnePixelAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -93,6 +93,7 @@ public final class SimBA extends AbstractEvasionAttack {
     private final long seed;
 
     private SimBA(Basis basis, float epsilon, int maxQueries, Integer freqDims, Integer stride, long seed) {
+        super(SPEC);
         if (basis == null) {
             throw new IllegalArgumentException("basis must be pixel or dct, got null");
         }
@@ -203,11 +204,6 @@ public final class SimBA extends AbstractEvasionAttack {
     private static final AttackSpec<SimBA> SPEC =
             AttackSpec.of(SimBA.class, ModelAccess.SCORES, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<SimBA> spec() {
-        return SPEC;
-    }
 
     /** @return the first block's side for an image of the given side: the one set, or side/8 */
     int effectiveFreqDims(int side) {

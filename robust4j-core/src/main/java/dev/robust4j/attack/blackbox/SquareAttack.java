@@ -73,6 +73,7 @@ public final class SquareAttack extends AbstractEvasionAttack {
     private final long seed;
 
     private SquareAttack(Norm norm, float eps, int maxQueries, Float pInit, long seed) {
+        super(SPEC);
         if (norm != Norm.LINF && norm != Norm.L2) {
             throw new IllegalArgumentException("norm must be linf or l2 for the square attack, got " + norm);
         }
@@ -187,11 +188,6 @@ public final class SquareAttack extends AbstractEvasionAttack {
             AttackSpec.of(SquareAttack.class, ModelAccess.SCORES, PARAMETERS)
             .budget(a -> a.norm, SquareAttack::norm, a -> a.eps, SquareAttack::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<SquareAttack> spec() {
-        return SPEC;
-    }
 
     /**
      * The reference's schedule of {@code p}: piecewise constant in the fraction of the budget

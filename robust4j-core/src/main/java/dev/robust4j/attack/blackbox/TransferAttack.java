@@ -54,6 +54,7 @@ public final class TransferAttack extends AbstractEvasionAttack {
     private final EvasionAttack attack;
 
     private TransferAttack(Classifier surrogate, EvasionAttack attack) {
+        super(SPEC);
         this.surrogate = surrogate;
         this.attack = attack;
     }
@@ -98,11 +99,6 @@ public final class TransferAttack extends AbstractEvasionAttack {
     private static final AttackSpec<TransferAttack> SPEC =
             AttackSpec.wrapping(TransferAttack.class, ModelAccess.LABELS, a -> a.attack,
                     (a, inner) -> new TransferAttack(a.surrogate, inner));
-
-    @Override
-    protected AttackSpec<TransferAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -76,6 +76,7 @@ public final class ZooAttack extends AbstractEvasionAttack {
     private ZooAttack(
             int maxIter, float learningRate, float confidence, float initialConst, int binarySearchSteps,
             int nbParallel, Integer maxQueries, long seed) {
+        super(SPEC);
         MAX_ITER.check(maxIter);
         LEARNING_RATE.check(learningRate);
         CONFIDENCE.check(confidence);
@@ -226,11 +227,6 @@ public final class ZooAttack extends AbstractEvasionAttack {
     private static final AttackSpec<ZooAttack> SPEC =
             AttackSpec.of(ZooAttack.class, ModelAccess.SCORES, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<ZooAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

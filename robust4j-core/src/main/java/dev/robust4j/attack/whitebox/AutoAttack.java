@@ -97,6 +97,7 @@ public final class AutoAttack extends AbstractEvasionAttack {
 
     private AutoAttack(
             Norm norm, float eps, String version, int steps, int squareQueries, long seed, List<EvasionAttack> components) {
+        super(SPEC);
         Budget budget = new Budget(checkNorm(norm), eps);
         STEPS_PARAM.check(steps);
         SQUARE_QUERIES_PARAM.check(squareQueries);
@@ -304,11 +305,6 @@ public final class AutoAttack extends AbstractEvasionAttack {
             AttackSpec.of(AutoAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
             .budget(a -> a.norm, AutoAttack::inNorm, a -> a.eps, AutoAttack::withEps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<AutoAttack> spec() {
-        return SPEC;
-    }
 
     /** A built-in version in another norm, at that norm's default radius. */
     private static AutoAttack inNorm(AutoAttack a, Norm norm) {

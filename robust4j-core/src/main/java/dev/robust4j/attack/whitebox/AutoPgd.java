@@ -161,6 +161,7 @@ public final class AutoPgd extends AbstractEvasionAttack {
     private final long seed;
 
     private AutoPgd(Loss loss, Norm norm, float eps, int steps, int restarts, float rho, int targetClasses, long seed) {
+        super(SPEC);
         if (loss == null) {
             throw new IllegalArgumentException("loss must be ce, dlr or targeted-dlr, got null");
         }
@@ -361,11 +362,6 @@ public final class AutoPgd extends AbstractEvasionAttack {
             AttackSpec.of(AutoPgd.class, ModelAccess.GRADIENTS, PARAMETERS)
             .budget(a -> a.norm, AutoPgd::norm, a -> a.eps, AutoPgd::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<AutoPgd> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -59,6 +59,7 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
     private final long seed;
 
     private BoxConstrainedLbfgs(float initialConst, int binarySearchSteps, int maxIter, int history, long seed) {
+        super(SPEC);
         this.initialConst = INITIAL_CONST.check(initialConst);
         this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
         this.maxIter = MAX_ITER.check(maxIter);
@@ -147,11 +148,6 @@ public final class BoxConstrainedLbfgs extends AbstractEvasionAttack {
     private static final AttackSpec<BoxConstrainedLbfgs> SPEC =
             AttackSpec.of(BoxConstrainedLbfgs.class, ModelAccess.GRADIENTS, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<BoxConstrainedLbfgs> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -72,6 +72,7 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private CarliniWagnerL2(
             float confidence, float learningRate, int binarySearchSteps, int maxIter, float initialConst,
             boolean abortEarly, long seed) {
+        super(SPEC);
         this.confidence = CONFIDENCE.check(confidence);
         this.learningRate = LEARNING_RATE.check(learningRate);
         this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
@@ -185,11 +186,6 @@ public final class CarliniWagnerL2 extends AbstractEvasionAttack {
     private static final AttackSpec<CarliniWagnerL2> SPEC =
             AttackSpec.of(CarliniWagnerL2.class, ModelAccess.GRADIENTS, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<CarliniWagnerL2> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

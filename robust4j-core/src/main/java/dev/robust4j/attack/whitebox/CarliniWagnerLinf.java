@@ -65,6 +65,7 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
     private final long seed;
 
     private CarliniWagnerLinf(float eps, float confidence, int binarySearchSteps, int maxIter, long seed) {
+        super(SPEC);
         this.eps = new Budget(Norm.LINF, eps).eps();
         this.confidence = CONFIDENCE.check(confidence);
         this.binarySearchSteps = BINARY_SEARCH_STEPS.check(binarySearchSteps);
@@ -156,11 +157,6 @@ public final class CarliniWagnerLinf extends AbstractEvasionAttack {
             AttackSpec.of(CarliniWagnerLinf.class, ModelAccess.GRADIENTS, PARAMETERS)
             .budget(Norm.LINF, a -> a.eps, CarliniWagnerLinf::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<CarliniWagnerLinf> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

@@ -78,6 +78,7 @@ public final class DeepFool extends AbstractEvasionAttack {
     private final int maxIter;
 
     private DeepFool(Norm norm, int candidates, float overshoot, int maxIter) {
+        super(SPEC);
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf, got " + norm);
         }
@@ -166,11 +167,6 @@ public final class DeepFool extends AbstractEvasionAttack {
             AttackSpec.of(DeepFool.class, ModelAccess.GRADIENTS, PARAMETERS)
             .norm(a -> a.norm)
             .untargeted();
-
-    @Override
-    protected AttackSpec<DeepFool> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

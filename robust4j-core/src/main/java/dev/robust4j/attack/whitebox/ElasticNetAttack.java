@@ -96,6 +96,7 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
     private ElasticNetAttack(
             float beta, DecisionRule decisionRule, float confidence, float learningRate, int binarySearchSteps,
             int maxIter, float initialConst, boolean abortEarly, long seed) {
+        super(SPEC);
         this.beta = BETA.check(beta);
         if (decisionRule == null) {
             throw new IllegalArgumentException("decision-rule must be en or l1, got null");
@@ -246,11 +247,6 @@ public final class ElasticNetAttack extends AbstractEvasionAttack {
     private static final AttackSpec<ElasticNetAttack> SPEC =
             AttackSpec.of(ElasticNetAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<ElasticNetAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

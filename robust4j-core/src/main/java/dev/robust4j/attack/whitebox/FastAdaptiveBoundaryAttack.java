@@ -138,6 +138,7 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
     private FastAdaptiveBoundaryAttack(
             Norm norm, Float eps, int steps, float alphaMax, float eta, float beta, int restarts,
             int targetClasses, Variant variant, long seed) {
+        super(SPEC);
         if (norm != Norm.L2 && norm != Norm.LINF) {
             throw new IllegalArgumentException("norm must be l2 or linf, got " + norm);
         }
@@ -329,11 +330,6 @@ public final class FastAdaptiveBoundaryAttack extends AbstractEvasionAttack {
             AttackSpec.of(FastAdaptiveBoundaryAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
             .budget(a -> a.norm, FastAdaptiveBoundaryAttack::norm, a -> a.eps, FastAdaptiveBoundaryAttack::eps)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<FastAdaptiveBoundaryAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {

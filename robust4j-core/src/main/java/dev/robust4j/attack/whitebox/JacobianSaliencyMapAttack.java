@@ -70,6 +70,7 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
     private final long seed;
 
     private JacobianSaliencyMapAttack(float theta, float gamma, long seed) {
+        super(SPEC);
         THETA.check(theta);
         GAMMA.check(gamma);
         this.theta = theta;
@@ -133,11 +134,6 @@ public final class JacobianSaliencyMapAttack extends AbstractEvasionAttack {
     private static final AttackSpec<JacobianSaliencyMapAttack> SPEC =
             AttackSpec.of(JacobianSaliencyMapAttack.class, ModelAccess.GRADIENTS, PARAMETERS)
             .seed(a -> a.seed);
-
-    @Override
-    protected AttackSpec<JacobianSaliencyMapAttack> spec() {
-        return SPEC;
-    }
 
     @Override
     protected NDArray attack(AttackContext ctx) {
